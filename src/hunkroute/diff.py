@@ -1,0 +1,249 @@
+"""Unified diff text → ``ChangeSet`` of files and hunks (parsed with unidiff).
+
+Pure: takes text, returns values. Git-specific headers unidiff does not model (copies, mode
+changes, C-quoted paths) are read from each file's header lines. Files that are never worth a
+model call (binary, deleted, lock, generated or vendored, too large, outside the repository) keep
+their hunks but carry a skip reason, so that every skip reaches the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Iterator
+from fnmatch import fnmatchcase
+from pathlib import PurePosixPath
+
+import unidiff
+
+from hunkroute.config import FilesConfig
+from hunkroute.errors import DiffError
+from hunkroute.model import ChangeSet, FileChange, FileStatus, Hunk, Line
+
+LANGUAGES = {
+    ".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript",
+    ".cjs": "javascript", ".jsx": "javascript", ".ts": "typescript", ".tsx": "typescript",
+    ".go": "go", ".rs": "rust", ".java": "java", ".kt": "kotlin", ".rb": "ruby", ".php": "php",
+    ".c": "c", ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".hpp": "cpp", ".cs": "csharp",
+    ".swift": "swift", ".scala": "scala", ".sh": "shell", ".bash": "shell", ".sql": "sql",
+    ".html": "html", ".htm": "html", ".css": "css", ".scss": "css", ".vue": "vue",
+    ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml", ".ini": "ini",
+    ".cfg": "ini", ".md": "markdown", ".rst": "rst", ".txt": "text", ".tf": "terraform",
+    ".xml": "xml", ".lua": "lua", ".dart": "dart", ".ex": "elixir", ".exs": "elixir",
+}  # fmt: skip
+SPECIAL_NAMES = {"Dockerfile": "dockerfile", "Makefile": "make", "CHANGELOG": "markdown"}
+DOC_NAMES = re.compile(r"^(README|CHANGELOG|CHANGES|HISTORY|NEWS|AUTHORS|LICENSE|COPYING)", re.I)
+
+_QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"$')
+_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+_HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
+
+
+def language_of(path: str) -> str:
+    """The language of a file by its name, ``text`` when unknown."""
+    name = PurePosixPath(path).name
+    if name in SPECIAL_NAMES:
+        return SPECIAL_NAMES[name]
+    return LANGUAGES.get(PurePosixPath(path).suffix.lower(), "text")
+
+
+def unquote_path(raw: str) -> str:
+    """Undo git's C-style quoting (``"a\\303\\251.py"`` → ``aé.py``) and strip ``a/``/``b/``."""
+    match = _QUOTED.match(raw.strip())
+    if match:
+        raw = _c_unescape(match.group(1))
+    if raw.startswith(("a/", "b/")):
+        raw = raw[2:]
+    return raw
+
+
+def _c_unescape(body: str) -> str:
+    out = bytearray()
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char != "\\":
+            out += char.encode("utf-8", "surrogateescape")
+            i += 1
+        elif body[i + 1 : i + 4].isdigit() and len(body[i + 1 : i + 4]) == 3:
+            out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
+            i += 4
+        else:
+            out.append(_ESCAPES.get(body[i + 1], ord(body[i + 1])))
+            i += 2
+    return out.decode("utf-8", errors="replace")
+
+
+def decode(data: bytes) -> str:
+    """Diff bytes as text; bytes that are not UTF-8 become U+FFFD instead of failing."""
+    return data.decode("utf-8", errors="replace")
+
+
+def parse(text: str, files: FilesConfig, origin: str = "diff") -> ChangeSet:
+    """Parse unified diff text; a malformed diff is a ``DiffError`` naming the line."""
+    if text.strip() and not _looks_like_diff(text):
+        raise DiffError(f"{origin}: line 1: not a unified diff (no '---'/'+++' or 'diff --git' header)")
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    position = [0]
+    try:
+        patch = unidiff.PatchSet(_counting(lines, position))
+    except unidiff.UnidiffParseError as exc:
+        raise DiffError(f"{origin}: line {max(position[0], 1)}: malformed diff: {str(exc).strip()}") from exc
+    seen: dict[str, int] = {}
+    changed = tuple(_file_change(patched, files, seen) for patched in patch)
+    return ChangeSet(files=changed, origin=origin)
+
+
+def _looks_like_diff(text: str) -> bool:
+    head = text[:200_000]
+    return "\n+++ " in "\n" + head or "diff --git " in head or "\n@@ " in "\n" + head
+
+
+def _counting(lines: list[str], position: list[int]) -> Iterator[str]:
+    """Yield lines while recording how far unidiff read, to name the line it failed on."""
+    for number, line in enumerate(lines, 1):
+        position[0] = number
+        yield line
+
+
+def _file_change(patched: unidiff.PatchedFile, files: FilesConfig, seen: dict[str, int]) -> FileChange:
+    info = [str(line).rstrip("\n") for line in (patched.patch_info or [])]
+    status = _status(patched, info)
+    path = _new_path(patched, info, status)
+    old_path = _old_path(patched, info)
+    language = language_of(path)
+    hunks = tuple(_hunk(path, language, h, seen) for h in patched)
+    return FileChange(
+        path=path,
+        old_path=old_path if old_path != path else None,
+        status=status,
+        language=language,
+        binary=bool(patched.is_binary_file),
+        hunks=hunks,
+        skip_reason=_skip_reason(path, status, bool(patched.is_binary_file), hunks, files),
+    )
+
+
+def _status(patched: unidiff.PatchedFile, info: list[str]) -> FileStatus:
+    if patched.is_added_file:
+        return "added"
+    if patched.is_removed_file:
+        return "deleted"
+    if any(line.startswith("copy from ") for line in info):
+        return "copied"
+    if patched.is_rename:
+        return "renamed"
+    if len(patched) == 0 and any(line.startswith("new mode ") for line in info):
+        return "mode"
+    return "modified"
+
+
+def _header_value(info: list[str], prefix: str) -> str | None:
+    return next((unquote_path(line[len(prefix) :]) for line in info if line.startswith(prefix)), None)
+
+
+def _new_path(patched: unidiff.PatchedFile, info: list[str], status: FileStatus) -> str:
+    target = _header_value(info, "rename to ") or _header_value(info, "copy to ")
+    if target:
+        return target
+    if status == "deleted":
+        return unquote_path(patched.source_file)
+    raw = patched.target_file if patched.target_file != "/dev/null" else patched.path
+    return unquote_path(raw)
+
+
+def _old_path(patched: unidiff.PatchedFile, info: list[str]) -> str | None:
+    source = _header_value(info, "rename from ") or _header_value(info, "copy from ")
+    if source:
+        return source
+    if patched.source_file in (None, "/dev/null"):
+        return None
+    return unquote_path(patched.source_file)
+
+
+def _hunk(path: str, language: str, hunk: unidiff.Hunk, seen: dict[str, int]) -> Hunk:
+    added: list[Line] = []
+    removed: list[Line] = []
+    context: list[Line] = []
+    for line in hunk:
+        text = line.value.rstrip("\n").rstrip("\r")
+        if line.is_added:
+            added.append(Line(line.target_line_no, text))
+        elif line.is_removed:
+            removed.append(Line(line.source_line_no, text))
+        elif line.is_context:
+            context.append(Line(line.target_line_no, text))
+    new_end = hunk.target_start + max(hunk.target_length, 1) - 1
+    old_end = hunk.source_start + max(hunk.source_length, 1) - 1
+    return Hunk(
+        id=_hunk_id(path, added, removed, seen),
+        file=path,
+        language=language,
+        new_start=hunk.target_start,
+        new_end=new_end,
+        old_start=hunk.source_start,
+        old_end=old_end,
+        added=tuple(added),
+        removed=tuple(removed),
+        context=tuple(context),
+        section=(hunk.section_header or "").strip(),
+    )
+
+
+def _hunk_id(path: str, added: list[Line], removed: list[Line], seen: dict[str, int]) -> str:
+    """A short id from the hunk's content: stable when unrelated hunks come and go."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(path.encode("utf-8", "surrogateescape"))
+    for marker, lines in ((b"+", added), (b"-", removed)):
+        for line in lines:
+            digest.update(marker + line.text.encode("utf-8", "surrogateescape") + b"\n")
+    base = digest.hexdigest()[:10]
+    seen[base] = seen.get(base, 0) + 1
+    return base if seen[base] == 1 else f"{base}-{seen[base]}"
+
+
+def is_outside_repository(path: str) -> bool:
+    """True for absolute paths and paths that climb out with ``..``."""
+    if path.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", path):
+        return True
+    normal = posixpath.normpath(path.replace("\\", "/"))
+    return normal == ".." or normal.startswith("../")
+
+
+def matches_any(path: str, globs: tuple[str, ...]) -> bool:
+    """Glob match on the whole path or on the file name (``**/`` also matches at the root)."""
+    name = PurePosixPath(path).name
+    for glob in globs:
+        if fnmatchcase(path, glob) or fnmatchcase(name, glob):
+            return True
+        if glob.startswith("**/") and fnmatchcase(path, glob[3:]):
+            return True
+    return False
+
+
+def _skip_reason(
+    path: str, status: FileStatus, binary: bool, hunks: tuple[Hunk, ...], files: FilesConfig
+) -> str | None:
+    if is_outside_repository(path):
+        return "refused: path outside the repository"
+    if binary:
+        return "binary file"
+    if status == "deleted":
+        return "deleted file"
+    if matches_any(path, files.lock_files):
+        return "lock file"
+    if matches_any(path, files.exclude):
+        return "generated or vendored file (files.exclude)"
+    size = sum(len(line.text) + 1 for h in hunks for line in h.added + h.context)
+    if size > files.max_file_bytes:
+        return f"file too large ({size} bytes of change > files.max_file_bytes {files.max_file_bytes})"
+    return None
+
+
+def is_documentation(path: str) -> bool:
+    """Docs and prose files: their hunks are never worth a model."""
+    return language_of(path) in ("markdown", "rst", "text") or bool(
+        DOC_NAMES.match(PurePosixPath(path).name)
+    )

@@ -1,0 +1,227 @@
+"""The plain values passed between the stages of the data flow.
+
+Everything here is a frozen dataclass or a ``Literal``: stages take these and return new ones,
+nothing is mutated in place. Money is counted in whole nano-dollars (``int``) so that the budget
+invariant (spent <= reserved <= budget) is exact arithmetic, never float rounding.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "note"]
+Source = Literal["ruff", "bandit", "semgrep", "model"]
+FileStatus = Literal["added", "modified", "deleted", "renamed", "copied", "mode"]
+HunkStatus = Literal[
+    "reviewed", "gated", "skipped", "skipped_budget", "skipped_limit", "refused", "failed"
+]
+AttemptOutcome = Literal[
+    "ok", "cached", "rejected", "unparseable", "rate_limited", "timeout", "error"
+]
+
+SEVERITY_RANK: dict[Severity, int] = {"note": 0, "warning": 1, "error": 2}
+
+# The built-in categories; config may add more (the seed's ``algorithm``, ``architecture``).
+REVIEW = "review"
+DEBUGGING = "debugging"
+BOILERPLATE = "boilerplate"
+SKIP = "skip"
+
+NANO_PER_USD = 1_000_000_000
+
+
+def usd_to_nano(usd: float) -> int:
+    """Whole nano-dollars for a dollar amount, rounded to the nearest."""
+    return round(usd * NANO_PER_USD)
+
+
+def nano_to_usd(nano: int) -> float:
+    """Dollars for display and for the JSON report."""
+    return round(nano / NANO_PER_USD, 9)
+
+
+def token_cost_nano(tokens: int, usd_per_token: float) -> int:
+    """The cost of ``tokens`` at a per-token price, rounded up: reservations never undershoot."""
+    exact = tokens * usd_per_token * NANO_PER_USD
+    return math.ceil(exact - 1e-6) if exact > 0 else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a hunk with its line number (new-file numbers, old-file for removed lines)."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    """One ``@@`` block of one file; its added lines are what gets reviewed."""
+
+    id: str
+    file: str
+    language: str
+    new_start: int
+    new_end: int
+    old_start: int
+    old_end: int
+    added: tuple[Line, ...]
+    removed: tuple[Line, ...]
+    context: tuple[Line, ...]
+    section: str = ""
+
+    @property
+    def added_numbers(self) -> frozenset[int]:
+        return frozenset(line.number for line in self.added)
+
+    @property
+    def new_lines(self) -> tuple[Line, ...]:
+        """Added and context lines in new-file order: the hunk as it reads after the change."""
+        return tuple(sorted(self.added + self.context, key=lambda line: line.number))
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file of the diff: its hunks, or the reason it is not looked at."""
+
+    path: str
+    old_path: str | None
+    status: FileStatus
+    language: str
+    binary: bool
+    hunks: tuple[Hunk, ...]
+    skip_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """A parsed diff and where it came from (shown in reports)."""
+
+    files: tuple[FileChange, ...]
+    origin: str
+
+    @property
+    def hunks(self) -> tuple[Hunk, ...]:
+        return tuple(h for f in self.files if f.skip_reason is None for h in f.hunks)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at a file and line range, from a gate or a model."""
+
+    file: str
+    line: int
+    end_line: int
+    severity: Severity
+    source: Source
+    rule: str
+    message: str
+    suggestion: str | None = None
+    model: str | None = None
+    validated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The category of a hunk and the reasons that decided it, strongest first."""
+
+    category: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """The model chosen for one hunk, or none with the reason."""
+
+    hunk_id: str
+    category: str
+    model: str | None
+    status: HunkStatus | None
+    reason: str
+    est_input_tokens: int = 0
+    max_output_tokens: int = 0
+    reservation_nano: int = 0
+    batch_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Hunks of one file and category sent to one model in one request."""
+
+    id: str
+    model: str
+    category: str
+    file: str
+    hunk_ids: tuple[str, ...]
+    est_input_tokens: int
+    max_output_tokens: int
+    reservation_nano: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Routes for every hunk, the batches to send, and what they may cost at worst."""
+
+    budget_nano: int
+    routes: tuple[Route, ...]
+    batches: tuple[Batch, ...]
+    premium_baseline_nano: int
+
+    @property
+    def reserved_nano(self) -> int:
+        return sum(b.reservation_nano for b in self.batches)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One try at a hunk's batch with one model."""
+
+    model: str
+    outcome: AttemptOutcome
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_nano: int = 0
+    latency_ms: int = 0
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HunkResult:
+    """Everything the run learned about one hunk."""
+
+    hunk: Hunk
+    classification: Classification
+    route: Route
+    status: HunkStatus
+    cost_nano: int = 0
+    attempts: tuple[Attempt, ...] = ()
+    redacted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of a run, as every sink renders it."""
+
+    origin: str
+    budget_nano: int
+    spent_nano: int
+    reserved_nano: int
+    premium_baseline_nano: int
+    hunks: tuple[HunkResult, ...]
+    findings: tuple[Finding, ...]
+    fail_on: Literal["error", "warning", "never"]
+    skipped_files: tuple[FileChange, ...] = ()
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def blocking(self) -> tuple[Finding, ...]:
+        """Findings at or above ``fail_on``; only static gates block, never a model alone."""
+        if self.fail_on == "never":
+            return ()
+        floor = SEVERITY_RANK[self.fail_on]
+        return tuple(
+            f for f in self.findings if f.source != "model" and SEVERITY_RANK[f.severity] >= floor
+        )

@@ -1,0 +1,147 @@
+"""Wires the stages together; the only module that knows their order.
+
+diff text → hunks → prescan gates → categories → plan → model calls → gated suggestions → report.
+Each stage is a function of plain values; this module threads them and collects what failed,
+so that a failing provider or gate becomes a line in the report, never a lost run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from hunkroute import classify, config as configmod, diff
+from hunkroute.config import Config, ProviderConfig
+from hunkroute.model import (
+    SKIP,
+    ChangeSet,
+    Classification,
+    Finding,
+    HunkResult,
+    Plan,
+    Report,
+    Route,
+    usd_to_nano,
+)
+from hunkroute.plan import PlanItem, make_plan
+from hunkroute.source import LoadedDiff
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What the user asked for, beyond the config."""
+
+    title: str = ""
+    branch: str = ""
+    offline: bool = False
+    interactive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything known before any model is called."""
+
+    changes: ChangeSet
+    items: tuple[PlanItem, ...]
+    plan: Plan
+    providers: tuple[ProviderConfig, ...]  # the ones that may be called: empty when offline
+    prescan: tuple[Finding, ...]
+    problems: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def prepare(
+    loaded: LoadedDiff,
+    config: Config,
+    options: RunOptions,
+    env: Mapping[str, str],
+    for_plan_only: bool = False,
+) -> Prepared:
+    """Parse, prescan, classify and plan."""
+    changes = diff.parse(diff.decode(loaded.data), config.files, loaded.origin)
+    prescan: tuple[Finding, ...] = ()
+    problems: tuple[str, ...] = ()
+    items = tuple(_items(changes, config, options, prescan))
+    planned, callable_, notes = _providers(config, options, env, for_plan_only)
+    budget = usd_to_nano(config.budget_usd)
+    plan = make_plan(items, config, planned, budget, interactive=options.interactive)
+    return Prepared(changes, items, plan, callable_, prescan, problems, notes)
+
+
+def _items(
+    changes: ChangeSet, config: Config, options: RunOptions, prescan: tuple[Finding, ...]
+) -> list[PlanItem]:
+    files_skipped = {f.path: f.skip_reason for f in changes.files if f.skip_reason}
+    items: list[PlanItem] = []
+    for file in changes.files:
+        for hunk in file.hunks:
+            reason = files_skipped.get(hunk.file)
+            if reason is not None:
+                status = "refused" if reason.startswith("refused") else "skipped"
+                items.append(PlanItem(hunk, Classification(SKIP, (reason,)), status, reason))
+                continue
+            context = classify.ClassifyContext(
+                title=options.title,
+                branch=options.branch,
+                prescan=tuple(f for f in prescan if f.file == hunk.file),
+                rules=config.classify_rules,
+                risk={name: c.risk for name, c in config.categories.items()},
+            )
+            items.append(PlanItem(hunk, classify.classify(hunk, context)))
+    return items
+
+
+def _providers(
+    config: Config, options: RunOptions, env: Mapping[str, str], for_plan_only: bool
+) -> tuple[tuple[ProviderConfig, ...], tuple[ProviderConfig, ...], tuple[str, ...]]:
+    """Providers to plan with, providers that may really be called, and notes on the rest.
+
+    An offline run still plans with every configured provider, so its report shows where each
+    hunk would go and what that would cost.
+    """
+    notes: list[str] = []
+    unconfigured = [p.name for p in config.providers if not p.configured]
+    if unconfigured:
+        notes.append(f"not configured (no base_url/model): {', '.join(unconfigured)}")
+    configured = tuple(p for p in config.providers if p.configured)
+    missing = configmod.missing_keys(configured, env)
+    usable = configmod.usable_providers(config, env)
+    if for_plan_only:
+        if missing:
+            notes.append(f"API keys not set: {', '.join(missing)} (run would skip those providers)")
+        return configured, (), tuple(notes)
+    if options.offline:
+        notes.append("offline: no model calls (--offline)")
+        return configured, (), tuple(notes)
+    if not usable:
+        keys = ", ".join(missing) if missing else "no provider configured"
+        notes.append(f"offline: no provider has its API key set ({keys})")
+        return configured, (), tuple(notes)
+    return usable, usable, tuple(notes)
+
+
+def run(
+    loaded: LoadedDiff, config: Config, options: RunOptions, env: Mapping[str, str]
+) -> Report:
+    """The whole job: everything ``prepare`` does, then models and gates, then the report."""
+    prepared = prepare(loaded, config, options, env)
+    pairs = zip(prepared.items, prepared.plan.routes, strict=True)
+    hunks = tuple(_offline_result(item, route) for item, route in pairs)
+    return Report(
+        origin=prepared.changes.origin,
+        budget_nano=usd_to_nano(config.budget_usd),
+        spent_nano=0,
+        reserved_nano=0,
+        premium_baseline_nano=prepared.plan.premium_baseline_nano,
+        hunks=hunks,
+        findings=prepared.prescan,
+        fail_on=config.fail_on,
+        skipped_files=tuple(f for f in prepared.changes.files if f.skip_reason),
+        problems=prepared.problems,
+        notes=prepared.notes,
+    )
+
+
+def _offline_result(item: PlanItem, route: Route) -> HunkResult:
+    """A hunk no model looked at: its planned route, and status ``gated`` or its skip."""
+    return HunkResult(item.hunk, item.classification, route, route.status or "gated")

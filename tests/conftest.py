@@ -1,0 +1,45 @@
+"""Hermetic test setup: clean environment, loopback-only network, temporary cache."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+LEAKY_PREFIXES = ("GITHUB_", "HUNKROUTE_", "RUNNER_", "PRE_COMMIT")
+LEAKY_SUFFIXES = ("_API_KEY", "_TOKEN")
+
+
+def _is_loopback(address: object) -> bool:
+    host = address[0] if isinstance(address, tuple) else address
+    if not isinstance(host, str):
+        return True  # AF_UNIX paths and the like never leave the machine
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No leaked credentials or CI variables, a private cache, and no traffic off loopback."""
+    for name in list(os.environ):
+        if name.startswith(LEAKY_PREFIXES) or name.endswith(LEAKY_SUFFIXES):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("HUNKROUTE_CACHE_DIR", str(tmp_path / "cache"))
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: object) -> None:
+        if not _is_loopback(address):
+            raise AssertionError(f"test tried to reach {address!r}: only loopback is allowed")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    yield
