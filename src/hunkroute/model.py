@@ -8,6 +8,7 @@ invariant (spent <= reserved <= budget) is exact arithmetic, never float roundin
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -225,3 +226,26 @@ class Report:
         return tuple(
             f for f in self.findings if f.source != "model" and SEVERITY_RANK[f.severity] >= floor
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A finding with a suggestion, waiting for the gates' verdict, and the hunk it belongs to."""
+
+    hunk: Hunk
+    finding: Finding
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The gates' judgement of one suggestion."""
+
+    candidate: Candidate
+    accepted: bool
+    reason: str
+    new_findings: tuple[Finding, ...] = ()
+    fixed: tuple[Finding, ...] = ()
+
+
+Judge = Callable[[Sequence[Candidate]], Sequence[Verdict]]
+"""Runs the gates once over a round of suggestions and returns one verdict per candidate."""
