@@ -180,6 +180,18 @@ def test_milder_finding_of_another_tool_is_not_excused() -> None:
     assert verdict.new_findings == (milder,)
 
 
+def test_the_same_finding_on_rewritten_lines_is_no_worse() -> None:
+    before = Finding("f.py", 1, 1, "error", "bandit", "B602", "shell")
+    after = Finding("f.py", 1, 2, "error", "bandit", "B602", "shell")
+    finding = Finding("f.py", 1, 1, "warning", "model", "r", "m", "call(\n    c, shell=True)")
+    verdict = validate.decide(
+        Candidate(_hunk([1, 2]), finding),
+        validate.Scanned("call(c, shell=True)\nline 2\n", [before]),
+        validate.Scanned("call(\n    c, shell=True)\nline 2\n", [after]),
+    )
+    assert verdict.accepted, verdict.reason
+
+
 def test_precheck_rejects_lines_beyond_the_file() -> None:
     finding = Finding("f.py", 3, 4, "warning", "model", "r", "m", "x")
     reason = validate.precheck(Candidate(_hunk([3, 4]), finding), "a\nb\n")
