@@ -120,7 +120,8 @@ def main() -> None:
     verdicts = judge(all_candidates)
     accepted = sum(v.accepted for v in verdicts)
     print(f"1 suggestion:   {one:.2f}s (median of {repeat})")
-    print(f"{len(all_candidates)} suggestions: {many:.2f}s ({accepted} accepted) -> {many / one:.2f}x")
+    count = len(all_candidates)
+    print(f"{count} suggestions: {many:.2f}s ({accepted} accepted) -> {many / one:.2f}x")
     print(f"gate starts over the whole bench: {dict(starts)}")
 
 

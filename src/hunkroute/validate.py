@@ -5,9 +5,10 @@ no-op, touches lines the change did not add (GitHub anchors suggestions only to 
 diff), carries a redaction placeholder, breaks Python syntax, or adds a gate finding that was not
 there before — in or around the replaced lines, or anywhere when it is an error. Findings are
 matched by source, rule and the flagged line's normalized text, so shifted lines do not count as
-new; a milder finding of the same tool replacing a worse one (bandit's B603 once B602's
-``shell=True`` is gone) is an improvement, and the same finding on rewritten lines is no worse. Everything here is pure except ``build_judge``, which
-wires the checks to one gate batch per round.
+new. In the replaced region a milder finding of the same tool replacing a worse one (bandit's
+B603 once B602's ``shell=True`` is gone) is an improvement, and the same finding on rewritten
+lines is no worse. Everything here is pure except ``build_judge``, which wires the checks to one
+gate batch per round.
 """
 
 from __future__ import annotations
