@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
-import unidiff
+from unidiff.errors import UnidiffParseError
+from unidiff.patch import Hunk as UnifiedHunk
+from unidiff.patch import PatchedFile, PatchSet
 
 from hunkroute.config import FilesConfig
 from hunkroute.errors import DiffError
@@ -83,14 +85,18 @@ def decode(data: bytes) -> str:
 def parse(text: str, files: FilesConfig, origin: str = "diff") -> ChangeSet:
     """Parse unified diff text; a malformed diff is a ``DiffError`` naming the line."""
     if text.strip() and not _looks_like_diff(text):
-        raise DiffError(f"{origin}: line 1: not a unified diff (no '---'/'+++' or 'diff --git' header)")
+        raise DiffError(
+            f"{origin}: line 1: not a unified diff (no '---'/'+++' or 'diff --git' header)"
+        )
     lines = text.split("\n")
     lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     position = [0]
     try:
-        patch = unidiff.PatchSet(_counting(lines, position))
-    except unidiff.UnidiffParseError as exc:
-        raise DiffError(f"{origin}: line {max(position[0], 1)}: malformed diff: {str(exc).strip()}") from exc
+        patch = PatchSet(_counting(lines, position))
+    except UnidiffParseError as exc:
+        raise DiffError(
+            f"{origin}: line {max(position[0], 1)}: malformed diff: {str(exc).strip()}"
+        ) from exc
     seen: dict[str, int] = {}
     changed = tuple(_file_change(patched, files, seen) for patched in patch)
     return ChangeSet(files=changed, origin=origin)
@@ -108,7 +114,7 @@ def _counting(lines: list[str], position: list[int]) -> Iterator[str]:
         yield line
 
 
-def _file_change(patched: unidiff.PatchedFile, files: FilesConfig, seen: dict[str, int]) -> FileChange:
+def _file_change(patched: PatchedFile, files: FilesConfig, seen: dict[str, int]) -> FileChange:
     info = [str(line).rstrip("\n") for line in (patched.patch_info or [])]
     status = _status(patched, info)
     path = _new_path(patched, info, status)
@@ -126,7 +132,7 @@ def _file_change(patched: unidiff.PatchedFile, files: FilesConfig, seen: dict[st
     )
 
 
-def _status(patched: unidiff.PatchedFile, info: list[str]) -> FileStatus:
+def _status(patched: PatchedFile, info: list[str]) -> FileStatus:
     if patched.is_added_file:
         return "added"
     if patched.is_removed_file:
@@ -141,10 +147,12 @@ def _status(patched: unidiff.PatchedFile, info: list[str]) -> FileStatus:
 
 
 def _header_value(info: list[str], prefix: str) -> str | None:
-    return next((unquote_path(line[len(prefix) :]) for line in info if line.startswith(prefix)), None)
+    return next(
+        (unquote_path(line[len(prefix) :]) for line in info if line.startswith(prefix)), None
+    )
 
 
-def _new_path(patched: unidiff.PatchedFile, info: list[str], status: FileStatus) -> str:
+def _new_path(patched: PatchedFile, info: list[str], status: FileStatus) -> str:
     target = _header_value(info, "rename to ") or _header_value(info, "copy to ")
     if target:
         return target
@@ -154,7 +162,7 @@ def _new_path(patched: unidiff.PatchedFile, info: list[str], status: FileStatus)
     return unquote_path(raw)
 
 
-def _old_path(patched: unidiff.PatchedFile, info: list[str]) -> str | None:
+def _old_path(patched: PatchedFile, info: list[str]) -> str | None:
     source = _header_value(info, "rename from ") or _header_value(info, "copy from ")
     if source:
         return source
@@ -163,18 +171,19 @@ def _old_path(patched: unidiff.PatchedFile, info: list[str]) -> str | None:
     return unquote_path(patched.source_file)
 
 
-def _hunk(path: str, language: str, hunk: unidiff.Hunk, seen: dict[str, int]) -> Hunk:
+def _hunk(path: str, language: str, hunk: UnifiedHunk, seen: dict[str, int]) -> Hunk:
     added: list[Line] = []
     removed: list[Line] = []
     context: list[Line] = []
     for line in hunk:
         text = line.value.rstrip("\n").rstrip("\r")
+        # unidiff numbers every added/context line on the target side, removed on the source
         if line.is_added:
-            added.append(Line(line.target_line_no, text))
+            added.append(Line(line.target_line_no or 0, text))
         elif line.is_removed:
-            removed.append(Line(line.source_line_no, text))
+            removed.append(Line(line.source_line_no or 0, text))
         elif line.is_context:
-            context.append(Line(line.target_line_no, text))
+            context.append(Line(line.target_line_no or 0, text))
     new_end = hunk.target_start + max(hunk.target_length, 1) - 1
     old_end = hunk.source_start + max(hunk.source_length, 1) - 1
     return Hunk(
@@ -238,7 +247,9 @@ def _skip_reason(
         return "generated or vendored file (files.exclude)"
     size = sum(len(line.text) + 1 for h in hunks for line in h.added + h.context)
     if size > files.max_file_bytes:
-        return f"file too large ({size} bytes of change > files.max_file_bytes {files.max_file_bytes})"
+        return (
+            f"file too large ({size} bytes of change > files.max_file_bytes {files.max_file_bytes})"
+        )
     return None
 
 
