@@ -17,7 +17,7 @@ from tests.helpers.fake_llm import FakeLLM
 KEY_ENV = "FAKE_LLM_API_KEY"
 KEY = "sk-fake-key-for-tests-0123456789abcdef"
 ENV = {KEY_ENV: KEY}
-FAST_RETRY = "retry: {max_retries: 2, backoff_s: 0.001, max_backoff_s: 0.05, breaker_threshold: 3}"
+FAST_RETRY = "{max_retries: 2, backoff_s: 0.001, max_backoff_s: 0.05, breaker_threshold: 3}"
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,11 @@ def config_for(
     budget: float = 1.0,
     extra: str = "",
     provider_extra: str = "",
+    retry: str = FAST_RETRY,
 ) -> Config:
     """A config with one provider per fake, cheapest first (``p0`` is the planned model)."""
     lines = [f"budget_usd: {budget}", f"cache_dir: '{cache_dir}'", "upgrade_share: 0",
-             FAST_RETRY, extra, "providers:"]  # fmt: skip
+             f"retry: {retry}", extra, "providers:"]  # fmt: skip
     text = "\n".join(lines) + "\n"
     for index, fake in enumerate(servers):
         price = 1e-7 * (index + 1)
@@ -89,18 +90,21 @@ Files = dict[str, str]
 
 
 def python_files(count: int, hunks_per_file: int = 1, start: int = 0) -> tuple[Files, Files]:
-    """Old and new contents of ``count`` Python files, each change adding ``hunks_per_file``
-    separate new functions (far enough apart to be separate hunks)."""
+    """Old and new contents of ``count`` Python files; each change adds ``hunks_per_file`` new
+    functions, far enough apart to be separate hunks. Hunk h of a file adds lines
+    ``15h+3 .. 15h+6``: a blank line, ``def added_F_H(items):``, the total, the return."""
     old: dict[str, str] = {}
     new: dict[str, str] = {}
     for f in range(start, start + count):
-        blocks_old, blocks_new = [], []
+        before: list[str] = []
+        after: list[str] = []
         for h in range(hunks_per_file):
-            body = [f"def keep_{h}(value):", "    return value", "", "", *[""] * 6]
-            blocks_old.append("\n".join(body))
-            added = [f"def added_{f}_{h}(items):", f"    total = sum(items) + {h}",
-                     "    return total", ""]  # fmt: skip
-            blocks_new.append("\n".join(body[:4] + added + body[4:]))
-        old[f"pkg/mod_{f}.py"] = "\n".join(blocks_old) + "\n"
-        new[f"pkg/mod_{f}.py"] = "\n".join(blocks_new) + "\n"
+            head = [f"def keep_{h}(value):", "    return value"]
+            filler = [f"# filler {h}.{i}" for i in range(9)]
+            added = ["", f"def added_{f}_{h}(items):", f"    total = sum(items) + {h}",
+                     "    return total"]  # fmt: skip
+            before += head + filler
+            after += head + added + filler
+        old[f"pkg/mod_{f}.py"] = "\n".join(before) + "\n"
+        new[f"pkg/mod_{f}.py"] = "\n".join(after) + "\n"
     return old, new

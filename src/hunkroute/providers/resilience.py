@@ -13,7 +13,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import httpx
 
@@ -101,23 +101,23 @@ class Gateway:
         failure: Failure | None = None
         overcharge = False
         while tries <= self.retry.max_retries:
-            breaker = self.breakers[config.name]
-            if breaker.open_reason is not None:
-                failure = failure or Failure("error", f"circuit open: {breaker.open_reason}", False)
-                break
             tried = await self._try(config, chat, reservation)
             if tried is None:
                 return CallResult(None, failure, spent, tries, latency, budget_refused=True)
+            if isinstance(tried, Failure):  # the circuit opened: no point waiting for it
+                failure = failure or tried
+                break
             outcome, cost, over = tried
             tries, spent, latency = tries + 1, spent + cost, latency + outcome.latency_ms
             overcharge = overcharge or over
-            breaker.record(outcome if isinstance(outcome, Failure) else None)
             if isinstance(outcome, Reply):
+                self.breakers[config.name].record(None)
                 return CallResult(outcome, None, spent, tries, latency, overcharge=overcharge)
             failure = outcome
-            if outcome.json_rejected:
+            if outcome.json_rejected:  # a missing feature, not an outage: ask again in plain text
                 self.plain_text.add(config.name)
                 continue
+            self.breakers[config.name].record(outcome)
             wait = self._wait(outcome, tries - 1)
             if wait is None or tries > self.retry.max_retries:
                 break
@@ -126,16 +126,21 @@ class Gateway:
 
     async def _try(
         self, config: ProviderConfig, chat: ChatRequest, reservation: int
-    ) -> tuple[Reply | Failure, int, bool] | None:
-        """One HTTP try under the semaphore and a fresh reservation; ``None``: no budget."""
+    ) -> tuple[Reply | Failure, int, bool] | Failure | None:
+        """One HTTP try under the semaphore and a fresh reservation.
+
+        ``None`` when the budget cannot cover it; a bare ``Failure`` when the provider's circuit
+        opened while this try waited for its turn.
+        """
         async with self.slots[config.name]:
+            reason = self.breakers[config.name].open_reason
+            if reason is not None:
+                return Failure("error", f"circuit open: {reason}", False)
             if not await self.ledger.reserve(reservation):
                 return None
             if config.name in self.plain_text:
-                chat = ChatRequest(chat.system, chat.user, chat.max_output_tokens, False,
-                                   chat.temperature)  # fmt: skip
-            api = self.apis[config.api]
-            key = self.keys.get(config.name)
+                chat = replace(chat, json_mode=False)
+            api, key = self.apis[config.api], self.keys.get(config.name)
             try:
                 outcome = await send_once(self.client, api, config, key, chat, self.retry,
                                           self.clock)  # fmt: skip
@@ -144,8 +149,7 @@ class Gateway:
                 self.ledger.settle(reservation, reservation)
                 raise
             cost = charge(config, outcome, reservation)
-            charged = self.ledger.settle(reservation, cost)
-            return outcome, charged, cost > reservation
+            return outcome, self.ledger.settle(reservation, cost), cost > reservation
 
     def _wait(self, failure: Failure, attempt: int) -> float | None:
         """Seconds before the next try, or ``None`` when another try is pointless."""
