@@ -268,3 +268,29 @@ def test_structured_log_line_per_call_without_the_key(
     assert all("provider=p0 model=m-p0 category=boilerplate" in c and "outcome=ok" in c
                and "cost_usd=" in c and "latency_ms=" in c for c in calls)  # fmt: skip
     assert KEY not in caplog.text
+
+
+def test_rate_limited_run_says_so_last_and_fails_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers.cli import run_main
+    from tests.helpers.llmcase import KEY_ENV, provider_yaml, unified
+
+    (tmp_path / "change.diff").write_text(unified(OLD, NEW))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(KEY_ENV, KEY)
+    quota = Say('{"error": {"code": "insufficient_quota"}}', status=429)
+    with serve("openai", lambda s: quota) as fake:
+        (tmp_path / "hunkroute.yaml").write_text(
+            "fail_closed: true\nretry: {backoff_s: 0.001}\nproviders:\n"
+            + provider_yaml("p0", fake, 1e-7, 2e-7, 9.0)
+        )
+        result = run_main(["run", "--diff", "change.diff", "--format", "json"], capsys)
+    assert result.code == 4
+    last = result.err.strip().splitlines()[-1]
+    assert "failed closed" in last and "p0 unavailable: quota or credit exhausted" in last
+    data = json.loads(result.out)
+    assert data["problems"][0].startswith("provider p0 unavailable")
+    assert {h["status"] for h in data["hunks"]} == {"failed"}
+    assert len(fake.seen) <= 4  # at most the first try of each hunk: a fatal failure is not retried
+    assert KEY not in result.out + result.err

@@ -26,7 +26,7 @@ TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
     ("google_oauth_token", re.compile(r"\bya29\.[0-9A-Za-z_-]{20,}")),
 )
-SECRET_NAME = r"[\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[\w.-]*"  # noqa: E501
+SECRET_NAME = r"(?<![\w.-])[\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[\w.-]*"  # noqa: E501
 # name = "value" / name: 'value' / "name": "value" (code, YAML, JSON)
 QUOTED_ASSIGNMENT = re.compile(
     rf"(?i)(?P<name>{SECRET_NAME})[\"']?\s*(?::=|=>|[:=])\s*[rbuf]?(?P<q>[\"'])(?P<value>[^\"'\s]{{8,}})(?P=q)"
@@ -86,8 +86,9 @@ def redact_line(line: str) -> tuple[str, set[str]]:
         line, count = pattern.subn(placeholder(kind), line)
         if count:
             found.add(kind)
-    for pattern in (QUOTED_ASSIGNMENT, BARE_ASSIGNMENT):
-        line = pattern.sub(lambda m: _assigned(m, found), line)
+    if "=" in line or ":" in line:
+        for pattern in (QUOTED_ASSIGNMENT, BARE_ASSIGNMENT):
+            line = pattern.sub(lambda m: _assigned(m, found), line)
     return line, found
 
 

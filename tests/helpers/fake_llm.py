@@ -143,9 +143,15 @@ class FakeLLM:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out as separate writes
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 return
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                """``/__stats``: counters for a server running in another process (the bench)."""
+                stats = {"requests": len(fake.seen), "max_in_flight": fake.max_in_flight}
+                self._answer(Say(raw=json.dumps(stats)))
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("content-length", "0"))
