@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hunkroute import ghaction, pipeline
-from hunkroute.errors import InputError
+from hunkroute.errors import InputError, UsageError
 from hunkroute.ghevent import read_event
 from tests.helpers.cli import run_main
 from tests.helpers.fake_github import FakeGitHub
@@ -120,7 +121,7 @@ def test_diff_and_files_come_from_the_api_when_the_checkout_lacks_them(
     monkeypatch.setenv("HUNKROUTE_POST", "checks")
     run()
     assert len(fake.calls("pulls/get")) == 1 and len(fake.calls("checks/create")) == 1
-    event = read_event(dict(__import__("os").environ))
+    event = read_event(dict(os.environ))
     client = ghaction.GitHubClient(fake.url, "ghs_fake-token-for-tests")
     loaded = ghaction.load_diff(event, None, client)
     assert loaded.snapshot.read("app.py") == b"print('head')\n"
@@ -168,13 +169,11 @@ def test_wrong_place_or_input_is_one_line_exit_2(
 
 def test_push_event_fixture_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     actions_env(monkeypatch, tmp_path, "http://127.0.0.1:9", "push.json", event_name="push")
-    with pytest.raises(Exception, match="not a pull request"):
-        read_event(dict(__import__("os").environ))
+    with pytest.raises(UsageError, match="not a pull request"):
+        read_event(dict(os.environ))
 
 
 def test_event_payloads_say_fork_or_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
     actions_env(monkeypatch, tmp_path, "http://x")
     same = read_event(dict(os.environ))
     assert (same.number, same.fork, same.head_ref) == (7, False, "fix-rounding")
