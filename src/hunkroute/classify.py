@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 
 from hunkroute import edits, patterns, signals
 from hunkroute.config import DEFAULT_CATEGORIES, ClassifyRule
-from hunkroute.diff import matches_any
+from hunkroute.diff import glob_matcher, matches_any
 from hunkroute.model import (
     BOILERPLATE,
     DEBUGGING,
@@ -93,7 +93,8 @@ def _user_rule(hunk: Hunk, rules: tuple[ClassifyRule, ...]) -> ClassifyRule | No
         return None
     added = "\n".join(line.text for line in hunk.added)
     for rule in rules:
-        if rule.path is not None and matches_any(hunk.file, (rule.path,)):
+        # glob_matcher's translate and re.compile are both cached by the standard library
+        if rule.path is not None and matches_any(hunk.file, glob_matcher((rule.path,))):
             return rule
         # re caches compiled patterns; the config validated each one
         if rule.pattern is not None and re.search(rule.pattern, added, re.MULTILINE):
