@@ -69,7 +69,11 @@ def micros_per_hunk(hunks: list[Hunk], contexts: list[ClassifyContext], rounds: 
 def main() -> None:
     cases = load_cases()
     print_report(confusion(cases))
+    holdout = [case for case in cases if case.holdout]
+    print(f"\nof which written after the classifier's first version ({len(holdout)}):")
+    print_report(confusion(holdout))
     labelled = [ClassifyContext(title=c.title, branch=c.branch) for c in cases]
+    print()
     print(f"labelled set: {micros_per_hunk([c.hunk for c in cases], labelled):.1f} µs/hunk")
     small = [make_hunk(f"pkg/m{i}.py", 10, SMALL[i % len(SMALL)]) for i in range(600)]
     plain = [ClassifyContext()] * len(small)

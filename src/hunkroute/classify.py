@@ -81,8 +81,12 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
     added = patterns.code_lines(hunk.language, hunk.added)
     removed = patterns.code_lines(hunk.language, hunk.removed)
     skip = edits.skip_reason(hunk, added, removed)
-    if skip is not None and (not found or not hunk.added):
+    if skip is not None and not hunk.added:
+        found = _removed_safety(hunk, "")
+    if skip is not None and not found:
         return Classification(SKIP, (skip,))
+    if not hunk.added:
+        return decide(found, context)
     found += _code_signals(hunk, added, removed, context.categories)
     found += _title_signals(context.title, context.branch)
     return decide(found, context)
@@ -129,8 +133,8 @@ def _code_signals(
     found += _changed(hunk, removed, found)
     found += edits.edit_signals(added, removed)
     found += _shape_signals(hunk, added, removed, text, categories)
-    if TEST_FILE.search(hunk.file):
-        found = [_halved(s) if s.category == REVIEW else s for s in found]
+    if TEST_FILE.search(hunk.file):  # risky-looking code in a test rarely ships
+        found = [_halved(s) if s.category in (REVIEW, DEBUGGING) else s for s in found]
         found.append(Signal(BOILERPLATE, 1.5, "test code"))
     return found
 
@@ -143,11 +147,12 @@ def _review_signals(hunk: Hunk, added: Lines, text: str) -> list[Signal]:
     parsed = signals.parse(hunk.added, hunk.new_lines)
     if parsed is None:
         return tokens
-    return signals.review_signals(parsed, hunk.added_numbers)
+    kept = [s for s in tokens if s.reason in patterns.TREE_BLIND]
+    return kept + signals.review_signals(parsed, hunk.added_numbers)
 
 
 def _removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
-    """A safety call present in the removed lines and gone from the added ones."""
+    """A safety check present in the removed lines and gone from the added ones."""
     out = []
     for line in hunk.removed:
         for match in SAFETY.finditer(line.text):
@@ -156,10 +161,14 @@ def _removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
     return out
 
 
+# Calls, decorators and settings whose removal weakens a check: a pure deletion of one of
+# these is not "nothing to review".
 SAFETY = re.compile(
     r"compare_digest|secure_filename|safe_load|SafeLoader|escape\(|textContent|"
-    r"secrets\.\w+|shlex\.quote|login_required|permission_required|csrf_protect|"
-    r"verify=True|check_hostname|\?\s*\"?,\s*\(|execute\(\s*\"[^\"]*\"\s*,"
+    r"secrets\.\w+|shlex\.quote|@\w+_required\b|csrf_protect|authorize\w*\(|"
+    r"verify=True|check_hostname|\?\s*\"?,\s*\(|execute\(\s*\"[^\"]*\"\s*,|"
+    r"httponly=True|secure=True|samesite=|with\s+[\w.]*lock\w*|\.acquire\(|"
+    r"\bsanitize\w*\(|\bvalidate\w*\("
 )
 
 

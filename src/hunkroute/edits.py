@@ -61,14 +61,19 @@ def skip_reason(hunk: Hunk, added: Lines, removed: Lines) -> str | None:
 
 
 def _normalised(lines: tuple[Line, ...], language: str) -> list[str]:
-    """Lines without whitespace differences; leading indentation kept where it is syntax."""
-    keep_indent = language in INDENTED
+    """The lines without whitespace; where indentation is syntax, line by line with it kept.
+
+    Elsewhere the lines are joined, so that a formatter re-flowing a call over several lines
+    is still a whitespace-only change.
+    """
+    if language not in INDENTED:
+        return ["".join("".join(line.text.split()) for line in lines)]
     out = []
     for line in lines:
         text = line.text.expandtabs(4)
         body = " ".join(text.split())
         if body:
-            out.append(text[: len(text) - len(text.lstrip())] + body if keep_indent else body)
+            out.append(text[: len(text) - len(text.lstrip())] + body)
     return out
 
 

@@ -9,6 +9,7 @@ All tables are module-level constants, compiled once at import.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -44,8 +45,8 @@ class Pattern:
     """A token pattern and what a match means.
 
     Any match contains one of the ``words`` (lower-case alphanumeric runs of the text) or one of
-    the ``pieces`` (lower-case substrings): a set test and a few ``in`` tests cost far less than
-    the expression, which runs only after such a hit.
+    the ``pieces`` (lower-case substrings); a pattern with neither is tried on every text. Looking
+    the text's words up costs far less than running every expression (see ``Table``).
     """
 
     languages: frozenset[str] | None  # None: every language
@@ -55,12 +56,6 @@ class Pattern:
     words: frozenset[str]
     pieces: tuple[str, ...]
     regex: re.Pattern[str]
-
-    def hit(self, lowered: str, words: frozenset[str]) -> bool:
-        """True when a match is possible: the text has a needle (or the pattern has none)."""
-        if not self.words.isdisjoint(words):
-            return True
-        return any(p in lowered for p in self.pieces) or not (self.words or self.pieces)
 
 
 def _p(
@@ -102,6 +97,10 @@ REVIEW_PATTERNS = (
        r"(?<![\w.])(eval|exec)\(|\bnew Function\("),
     _p(None, REVIEW, 2.5, "file path from user input", "open file sendfile join filepath",
        rf"(open|send_?[fF]ile|sendFile|path\.join|filepath\.Join|os\.path\.join)\(.*{_USER}"),
+    _p(None, REVIEW, 2.5, "writes archive members (path traversal)",
+       "namelist infolist getmembers getnames zipinputstream getnextentry",
+       r"\.(namelist|infolist|getmembers|getnames)\(|ZipInputStream|getNextEntry"),
+    _p(None, REVIEW, 2.0, "sets a cookie", "cookie", r"set_cookie\(|\.cookie\s*=|Set-Cookie"),
     _p(None, REVIEW, 2.5, "extracts an archive", "extractall unzip tar",
        r"\.extractall\(|\bunzip\b|\btar\s+-?x"),
     _p(None, REVIEW, 3.0, "weak hash", "md5 sha1",
@@ -183,6 +182,8 @@ BOILER_PATTERNS = (
        r"\) -> |\b(TypedDict|Protocol|TypeVar)\b"),
 )
 # fmt: on
+# review reasons that Python's tree reading (signals.py) does not model: kept beside its own
+TREE_BLIND = frozenset({"writes archive members (path traversal)", "sets a cookie"})
 
 
 def _tables(language: str) -> tuple[Table, Table]:
@@ -199,17 +200,40 @@ def _tables(language: str) -> tuple[Table, Table]:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """Patterns and the union of their needles, to reject a text for all of them at once."""
+    """Patterns indexed by their needles: which ones a text can match, found by set lookups."""
 
     patterns: tuple[Pattern, ...]
-    needles: Pattern
+    words: frozenset[str]
+    by_word: Mapping[str, tuple[int, ...]]
+    by_piece: tuple[tuple[str, tuple[int, ...]], ...]
+    always: frozenset[int]
+
+    def candidates(self, lowered: str, words: frozenset[str]) -> list[int]:
+        """Indexes of the patterns that may match, in table order."""
+        found = set(self.always)
+        for word in words & self.words:
+            found.update(self.by_word[word])
+        for piece, indexes in self.by_piece:
+            if piece in lowered:
+                found.update(indexes)
+        return sorted(found)
 
 
 def _table(chosen: tuple[Pattern, ...]) -> Table:
-    always = any(not (p.words or p.pieces) for p in chosen)  # then so is the union
-    words = frozenset() if always else frozenset().union(*(p.words for p in chosen))
-    pieces = () if always else tuple({piece for p in chosen for piece in p.pieces})
-    return Table(chosen, Pattern(None, "", 0.0, "", words, pieces, re.compile("")))
+    by_word: dict[str, list[int]] = {}
+    by_piece: dict[str, list[int]] = {}
+    for i, pattern in enumerate(chosen):
+        for word in pattern.words:
+            by_word.setdefault(word, []).append(i)
+        for piece in pattern.pieces:
+            by_piece.setdefault(piece, []).append(i)
+    return Table(
+        patterns=chosen,
+        words=frozenset(by_word),
+        by_word=MappingProxyType({w: tuple(i) for w, i in by_word.items()}),
+        by_piece=tuple((piece, tuple(i)) for piece, i in by_piece.items()),
+        always=frozenset(i for i, p in enumerate(chosen) if not (p.words or p.pieces)),
+    )
 
 
 _TABLES = MappingProxyType(
@@ -231,11 +255,9 @@ def _search(table: Table, lines: tuple[Line, ...], text: str) -> list[Signal]:
     """One search per pattern over the whole text: its first match names the line."""
     out: list[Signal] = []
     lowered = text.lower()
-    words = frozenset(WORDS.findall(lowered))
-    if not table.needles.hit(lowered, words):
-        return out
-    for pattern in table.patterns:
-        match = pattern.regex.search(text) if pattern.hit(lowered, words) else None
+    for index in table.candidates(lowered, frozenset(WORDS.findall(lowered))):
+        pattern = table.patterns[index]
+        match = pattern.regex.search(text)
         if match is not None:
             line = lines[text.count("\n", 0, match.start())].number
             out.append(Signal(pattern.category, pattern.weight, pattern.reason, line))

@@ -9,7 +9,7 @@ from hunkroute import config, diff
 from hunkroute.model import Hunk
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "classify"
-HEADER_KEYS = ("label", "title", "branch")
+HEADER_KEYS = ("label", "title", "branch", "holdout")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +21,7 @@ class LabelledCase:
     hunk: Hunk
     title: str = ""
     branch: str = ""
+    holdout: bool = False
 
 
 def load_case(path: Path) -> LabelledCase:
@@ -36,7 +37,12 @@ def load_case(path: Path) -> LabelledCase:
     changes = diff.parse(text, config.load(None).files, path.name)
     (hunk,) = changes.hunks
     return LabelledCase(
-        path.name, header["label"], hunk, header.get("title", ""), header.get("branch", "")
+        path.name,
+        header["label"],
+        hunk,
+        header.get("title", ""),
+        header.get("branch", ""),
+        header.get("holdout") == "yes",
     )
 
 
