@@ -90,6 +90,7 @@ def _items(
                 prescan=tuple(f for f in prescan if f.file == hunk.file),
                 rules=config.classify_rules,
                 risk={name: c.risk for name, c in config.categories.items()},
+                categories=frozenset(config.categories),
             )
             items.append(PlanItem(hunk, classify.classify(hunk, context)))
     return items
