@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers.gates import Starts, fake_tool
 from hunkroute.config import GateConfig
 from hunkroute.gates import GATES, GateJob, GateResult, GateUnavailable
 from hunkroute.gates.runner import ToolRunner
+from tests.helpers.gates import Starts, fake_tool
 
 
 def job(root: Path, gate: str, timeout_s: float = 30.0) -> GateJob:

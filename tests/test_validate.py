@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from helpers.gates import MemorySnapshot, Starts, changes_of, hunk_at, line_of
 from hunkroute import config as configmod
 from hunkroute import validate
 from hunkroute.gates.prescan import Baseline
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import build_setup
 from hunkroute.model import Candidate, Finding, Hunk, Line, Verdict
+from tests.helpers.gates import MemorySnapshot, Starts, changes_of, hunk_at, line_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gates" / "judge"
 OLD = (FIXTURES / "service_old.py").read_text(encoding="utf-8")

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Literal, NoReturn
 from hunkroute import __version__
 from hunkroute.errorhandler import guarded
 from hunkroute.errors import UsageError
+from hunkroute.report import NAMES as SINK_NAMES
 
 if TYPE_CHECKING:
     from hunkroute.config import Config
     from hunkroute.source import DiffSource
 
-RUN_FORMATS = ("text", "json")
+RUN_FORMATS = SINK_NAMES
 PLAN_FORMATS = ("text", "json")
 
 
@@ -57,10 +58,14 @@ class CliOptions:
 
 def _add_input_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("input (default: working tree against the upstream branch)")
-    group.add_argument("--diff", metavar="FILE", help="read a unified diff from FILE ('-' for stdin)")
+    group.add_argument(
+        "--diff", metavar="FILE", help="read a unified diff from FILE ('-' for stdin)"
+    )
     group.add_argument("--base", metavar="REV", help="diff BASE...HEAD (merge-base, like a PR)")
     group.add_argument("--head", metavar="REV", help="the head revision for --base (default HEAD)")
-    group.add_argument("--staged", action="store_true", help="the staged change (git diff --cached)")
+    group.add_argument(
+        "--staged", action="store_true", help="the staged change (git diff --cached)"
+    )
     parser.add_argument("--budget", type=float, metavar="USD", help="hard budget for this run")
     parser.add_argument("--title", default="", help="the PR title: a classification signal")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE, not stdout")
@@ -172,7 +177,9 @@ def emit(text: str, output: str | None) -> None:
         temp.replace(target)
     except OSError as exc:
         sys.stdout.write(text)
-        raise InputError(f"{output}: cannot write report ({exc.strerror or exc}); printed it instead") from exc
+        raise InputError(
+            f"{output}: cannot write report ({exc.strerror or exc}); printed it instead"
+        ) from exc
 
 
 def command_run(options: CliOptions) -> int:
@@ -184,12 +191,20 @@ def command_run(options: CliOptions) -> int:
     config = build_config(options, cwd)
     loaded = source.load(diff_source(options), cwd)
     run_options = pipeline.RunOptions(title=options.title, offline=options.offline)
-    report = pipeline.run(loaded, config, run_options, os.environ)
+    progress = progress_line if sys.stderr.isatty() else None
+    report = pipeline.run(loaded, config, run_options, os.environ, progress=progress)
     color = options.output is None and use_color(sys.stdout)
     emit(sinks()[options.format](report, color), options.output)
     code = exit_code_for(report, config.fail_closed)
     _summary(report, code)
     return code
+
+
+def progress_line(done: int, total: int) -> None:
+    """A self-overwriting progress line for a terminal; erased when the round is done."""
+    end = "\r\033[K" if done >= total else ""
+    sys.stderr.write(f"\r\033[Khunkroute: model requests {done}/{total}{end}")
+    sys.stderr.flush()
 
 
 def _summary(report: object, code: int) -> None:
@@ -198,7 +213,9 @@ def _summary(report: object, code: int) -> None:
 
     assert isinstance(report, Report)
     verdict = {0: "passed", 1: "blocked", 4: "failed closed"}.get(code, "done")
-    problems = f" · {len(report.problems)} problem(s): {report.problems[0]}" if report.problems else ""
+    problems = (
+        f" · {len(report.problems)} problem(s): {report.problems[0]}" if report.problems else ""
+    )
     print(
         f"hunkroute: {verdict} · {len(report.findings)} finding(s), {len(report.blocking)} blocking"
         f" · spent {money(report.spent_nano)} of {money(report.budget_nano)}{problems}",
@@ -231,7 +248,10 @@ def command_init(options: CliOptions) -> int:
     from hunkroute.starter import write_starter
 
     path = write_starter(Path(options.config or "hunkroute.yaml"), force=options.force)
-    print(f"hunkroute: wrote {path}; edit providers and budget_usd, then run 'hunkroute plan'", file=sys.stderr)
+    print(
+        f"hunkroute: wrote {path}; edit providers and budget_usd, then run 'hunkroute plan'",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -239,11 +259,21 @@ def command_not_yet(options: CliOptions) -> int:
     raise UsageError(f"'{options.command}' is not available in this version yet")
 
 
+# --- github command (issue 5): the body lives in ghaction.py ---
+def command_github(options: CliOptions) -> int:
+    from hunkroute.ghaction import command
+
+    return command(options.config)
+
+
+# --- end github command ---
+
+
 COMMANDS = {
     "run": command_run,
     "plan": command_plan,
     "init": command_init,
-    "github": command_not_yet,
+    "github": command_github,
     "precommit": command_not_yet,
 }
 

@@ -62,7 +62,8 @@ class ToolRunner:
         if self.on_start is not None:
             self.on_start(gate.name, argv)
         started = time.monotonic()
-        outcome = _execute(argv, job.root, gate.environment(self.env, job), job.settings.timeout_s)
+        env = gate.environment({"PATH": os.defpath, **self.env}, job)  # semgrep calls uname
+        outcome = _execute(argv, job.root, env, job.settings.timeout_s)
         log.info(
             "gate %s: %d files in %.2fs", gate.name, len(job.files), time.monotonic() - started
         )
