@@ -169,3 +169,11 @@ def test_starter_config_loads() -> None:
 
     cfg = config.loads(STARTER, "starter")
     assert [p.name for p in cfg.providers] == ["deepseek-v4-flash", "qwen3-coder-30b", "kimi-k2.5"]
+
+
+def test_exponent_without_a_dot_is_a_number() -> None:
+    # YAML 1.1 reads 3e-07 as a string; prices are naturally written that way
+    text = "providers:\n  - {name: x, cost_per_output_token: 3e-07, cost_per_input_token: 1E-7}\n"
+    (provider,) = config.loads(text, "c").providers
+    assert provider.cost_per_output_token == 3e-07 and provider.cost_per_input_token == 1e-07
+    assert config.loads("budget_usd: 5e-3\n", "c").budget_usd == 0.005

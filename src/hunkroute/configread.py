@@ -16,6 +16,7 @@ import yaml
 from hunkroute.errors import ConfigError
 
 Path = tuple[str, ...]
+_YAML12_EXPONENT = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+$")
 T = TypeVar("T", bound=str)
 
 
@@ -97,6 +98,8 @@ class Reader:
         value = self._get(key)
         if value is None:
             return default
+        if isinstance(value, str) and _YAML12_EXPONENT.match(value):
+            value = float(value)  # PyYAML (YAML 1.1) reads 3e-07, without a dot, as a string
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(self.path + (key,), f"expected a number, got {_type_name(value)}")
         self._check_range(key, value, minimum, maximum)
