@@ -57,10 +57,14 @@ class CliOptions:
 
 def _add_input_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("input (default: working tree against the upstream branch)")
-    group.add_argument("--diff", metavar="FILE", help="read a unified diff from FILE ('-' for stdin)")
+    group.add_argument(
+        "--diff", metavar="FILE", help="read a unified diff from FILE ('-' for stdin)"
+    )
     group.add_argument("--base", metavar="REV", help="diff BASE...HEAD (merge-base, like a PR)")
     group.add_argument("--head", metavar="REV", help="the head revision for --base (default HEAD)")
-    group.add_argument("--staged", action="store_true", help="the staged change (git diff --cached)")
+    group.add_argument(
+        "--staged", action="store_true", help="the staged change (git diff --cached)"
+    )
     parser.add_argument("--budget", type=float, metavar="USD", help="hard budget for this run")
     parser.add_argument("--title", default="", help="the PR title: a classification signal")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE, not stdout")
@@ -172,7 +176,9 @@ def emit(text: str, output: str | None) -> None:
         temp.replace(target)
     except OSError as exc:
         sys.stdout.write(text)
-        raise InputError(f"{output}: cannot write report ({exc.strerror or exc}); printed it instead") from exc
+        raise InputError(
+            f"{output}: cannot write report ({exc.strerror or exc}); printed it instead"
+        ) from exc
 
 
 def command_run(options: CliOptions) -> int:
@@ -198,7 +204,9 @@ def _summary(report: object, code: int) -> None:
 
     assert isinstance(report, Report)
     verdict = {0: "passed", 1: "blocked", 4: "failed closed"}.get(code, "done")
-    problems = f" · {len(report.problems)} problem(s): {report.problems[0]}" if report.problems else ""
+    problems = (
+        f" · {len(report.problems)} problem(s): {report.problems[0]}" if report.problems else ""
+    )
     print(
         f"hunkroute: {verdict} · {len(report.findings)} finding(s), {len(report.blocking)} blocking"
         f" · spent {money(report.spent_nano)} of {money(report.budget_nano)}{problems}",
@@ -231,7 +239,10 @@ def command_init(options: CliOptions) -> int:
     from hunkroute.starter import write_starter
 
     path = write_starter(Path(options.config or "hunkroute.yaml"), force=options.force)
-    print(f"hunkroute: wrote {path}; edit providers and budget_usd, then run 'hunkroute plan'", file=sys.stderr)
+    print(
+        f"hunkroute: wrote {path}; edit providers and budget_usd, then run 'hunkroute plan'",
+        file=sys.stderr,
+    )
     return 0
 
 

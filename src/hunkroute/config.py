@@ -301,7 +301,9 @@ def _categories(root: Reader, routing: Reader) -> dict[str, CategoryConfig]:
     return result
 
 
-def _providers(root: Reader, categories: Mapping[str, CategoryConfig]) -> tuple[ProviderConfig, ...]:
+def _providers(
+    root: Reader, categories: Mapping[str, CategoryConfig]
+) -> tuple[ProviderConfig, ...]:
     """The configured providers, or the whole built-in catalogue when none are listed."""
     entries = root.list_of_sections("providers")
     if entries is None:
@@ -378,7 +380,9 @@ def _gates(root: Reader, validation: Reader) -> tuple[tuple[GateConfig, ...], bo
             select.append("C901")
     if not enabled:
         return (), fallback
-    return tuple(GateConfig(n, select=tuple(select) if n == "ruff" else ()) for n in names), fallback
+    return tuple(
+        GateConfig(n, select=tuple(select) if n == "ruff" else ()) for n in names
+    ), fallback
 
 
 def _gate(item: Reader) -> GateConfig:
@@ -404,7 +408,9 @@ def _files(section: Reader) -> FilesConfig:
     return files
 
 
-def _classify_rules(root: Reader, categories: Mapping[str, CategoryConfig]) -> tuple[ClassifyRule, ...]:
+def _classify_rules(
+    root: Reader, categories: Mapping[str, CategoryConfig]
+) -> tuple[ClassifyRule, ...]:
     section = root.section("classify")
     rules = []
     for item in section.list_of_sections("rules") or []:
@@ -467,12 +473,18 @@ def _github(section: Reader) -> GitHubConfig:
 def missing_keys(providers: Sequence[ProviderConfig], env: Mapping[str, str]) -> list[str]:
     """Env var names of configured providers whose key is not set."""
     return sorted(
-        {p.api_key_env for p in providers if p.configured and p.api_key_env and not env.get(p.api_key_env)}
+        {
+            p.api_key_env
+            for p in providers
+            if p.configured and p.api_key_env and not env.get(p.api_key_env)
+        }
     )
 
 
 def usable_providers(config: Config, env: Mapping[str, str]) -> tuple[ProviderConfig, ...]:
     """Providers that can be called now: configured, and with their key when they need one."""
     return tuple(
-        p for p in config.providers if p.configured and (not p.api_key_env or env.get(p.api_key_env))
+        p
+        for p in config.providers
+        if p.configured and (not p.api_key_env or env.get(p.api_key_env))
     )

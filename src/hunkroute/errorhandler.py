@@ -52,8 +52,7 @@ def guarded(body: Callable[[], int]) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
         path = write_crash_report(exc)
         print(
-            f"hunkroute: internal error: {type(exc).__name__}: {exc} "
-            f"(a bug; details in {path})",
+            f"hunkroute: internal error: {type(exc).__name__}: {exc} (a bug; details in {path})",
             file=sys.stderr,
         )
         return INTERNAL
@@ -62,9 +61,8 @@ def guarded(body: Callable[[], int]) -> int:
 def write_crash_report(exc: BaseException) -> Path:
     """Write the traceback where the user can attach it to a bug report."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    text = (
-        f"hunkroute {__version__} on Python {sys.version.split()[0]}\n"
-        + "".join(traceback.format_exception(exc))
+    text = f"hunkroute {__version__} on Python {sys.version.split()[0]}\n" + "".join(
+        traceback.format_exception(exc)
     )
     for folder in (Path.cwd(), Path(tempfile.gettempdir())):
         path = folder / f"hunkroute-crash-{stamp}.txt"

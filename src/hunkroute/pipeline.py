@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hunkroute import classify, config as configmod, diff
+from hunkroute import classify, diff
+from hunkroute import config as configmod
 from hunkroute.config import Config, ProviderConfig
 from hunkroute.model import (
     SKIP,
@@ -18,6 +19,7 @@ from hunkroute.model import (
     Classification,
     Finding,
     HunkResult,
+    HunkStatus,
     Plan,
     Report,
     Route,
@@ -77,7 +79,7 @@ def _items(
         for hunk in file.hunks:
             reason = files_skipped.get(hunk.file)
             if reason is not None:
-                status = "refused" if reason.startswith("refused") else "skipped"
+                status: HunkStatus = "refused" if reason.startswith("refused") else "skipped"
                 items.append(PlanItem(hunk, Classification(SKIP, (reason,)), status, reason))
                 continue
             context = classify.ClassifyContext(
@@ -120,9 +122,7 @@ def _providers(
     return usable, usable, tuple(notes)
 
 
-def run(
-    loaded: LoadedDiff, config: Config, options: RunOptions, env: Mapping[str, str]
-) -> Report:
+def run(loaded: LoadedDiff, config: Config, options: RunOptions, env: Mapping[str, str]) -> Report:
     """The whole job: everything ``prepare`` does, then models and gates, then the report."""
     prepared = prepare(loaded, config, options, env)
     pairs = zip(prepared.items, prepared.plan.routes, strict=True)

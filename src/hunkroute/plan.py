@@ -19,7 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from hunkroute.config import CategoryConfig, Config, ProviderConfig
-from hunkroute.model import SKIP, Batch, Classification, Hunk, HunkStatus, Plan, Route, token_cost_nano
+from hunkroute.model import (
+    SKIP,
+    Batch,
+    Classification,
+    Hunk,
+    HunkStatus,
+    Plan,
+    Route,
+    token_cost_nano,
+)
 
 PROMPT_OVERHEAD_CHARS = 2400  # instructions and answer format, per request
 PER_HUNK_OVERHEAD_CHARS = 120  # fences and headers around each hunk
@@ -150,7 +159,10 @@ def _prefer_fast(providers: Sequence[ProviderConfig]) -> list[ProviderConfig]:
 
 
 def _requests(
-    items: list[PlanItem], config: Config, providers: Sequence[ProviderConfig], routes: dict[str, Route]
+    items: list[PlanItem],
+    config: Config,
+    providers: Sequence[ProviderConfig],
+    routes: dict[str, Route],
 ) -> list[Batch]:
     """Group hunks per file and category into requests, each given its best-value model."""
     groups: dict[tuple[str, str], list[PlanItem]] = {}
@@ -273,8 +285,10 @@ def _fitting_options(
             max_output_tokens=category.max_output_tokens,
         )
         single = replace(single, reservation_nano=_cost_on(single, config.provider(single.model)))
-        option = single if single.reservation_nano <= left else _cheapest_fitting(
-            single, config, providers, left
+        option = (
+            single
+            if single.reservation_nano <= left
+            else _cheapest_fitting(single, config, providers, left)
         )
         if option is not None:
             singles.append(option)
@@ -317,7 +331,9 @@ def _upgrade(
         extra = _cost_on(batch, best) - batch.reservation_nano
         current = config.provider(batch.model).quality_for(category.name)
         if best.quality_for(category.name) > current and 0 < extra <= allowance:
-            result[index] = replace(batch, model=best.name, reservation_nano=batch.reservation_nano + extra)
+            result[index] = replace(
+                batch, model=best.name, reservation_nano=batch.reservation_nano + extra
+            )
             allowance -= extra
     return result
 
@@ -331,8 +347,15 @@ def _routes_for(batch: Batch, config: Config) -> dict[str, Route]:
     output = batch.max_output_tokens // len(batch.hunk_ids)
     return {
         hunk_id: Route(
-            hunk_id, batch.category, batch.model, None, reason, tokens, output,
-            share + (extra if i == 0 else 0), batch.id,
+            hunk_id,
+            batch.category,
+            batch.model,
+            None,
+            reason,
+            tokens,
+            output,
+            share + (extra if i == 0 else 0),
+            batch.id,
         )  # fmt: skip
         for i, hunk_id in enumerate(batch.hunk_ids)
     }
@@ -348,7 +371,9 @@ def premium_baseline(
         pool = [p for p in providers if p.supports(category.name)] or list(providers)
         if not pool:
             continue
-        best = max(pool, key=lambda p: (p.quality_for(category.name), p.cost_per_output_token, p.name))
+        best = max(
+            pool, key=lambda p: (p.quality_for(category.name), p.cost_per_output_token, p.name)
+        )
         chars = PROMPT_OVERHEAD_CHARS + hunk_chars(item.hunk, category)
         total += request_cost(best, tokens_for_chars(chars), category.max_output_tokens)
     return total

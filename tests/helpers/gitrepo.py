@@ -18,9 +18,7 @@ class GitRepo:
         self.git("config", "commit.gpgsign", "false")
 
     def git(self, *args: str) -> str:
-        result = subprocess.run(
-            ["git", *args], cwd=self.root, capture_output=True, check=True
-        )
+        result = subprocess.run(["git", *args], cwd=self.root, capture_output=True, check=True)
         return result.stdout.decode("utf-8", "replace")
 
     def write(self, path: str, content: str | bytes) -> Path:
@@ -36,3 +34,6 @@ class GitRepo:
         self.git("add", "-A")
         self.git("commit", "-q", "-m", message)
         return self.git("rev-parse", "HEAD").strip()
+
+    def git_bytes(self, *args: str) -> bytes:
+        return subprocess.run(["git", *args], cwd=self.root, capture_output=True, check=True).stdout

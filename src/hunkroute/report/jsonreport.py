@@ -78,7 +78,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         "hunks": [_hunk(h) for h in report.hunks],
         "findings": [finding_dict(f) for f in report.findings],
         "skipped_files": [
-            {"file": f.path, "status": f.status, "reason": f.skip_reason} for f in report.skipped_files
+            {"file": f.path, "status": f.status, "reason": f.skip_reason}
+            for f in report.skipped_files
         ],
         "problems": list(report.problems),
         "notes": list(report.notes),

@@ -20,7 +20,10 @@ def money(nano: int) -> str:
 
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
 
 
 def _where(file: str, start: int, end: int) -> str:
@@ -28,16 +31,21 @@ def _where(file: str, start: int, end: int) -> str:
 
 
 def hunk_rows(results: Iterable[HunkResult]) -> list[list[str]]:
-    rows = [["HUNK", "CATEGORY", "ROUTE", "COST", "STATUS"]]
+    rows = [["HUNK", "CATEGORY", "ROUTE", "COST", "STATUS", "WHY"]]
     for r in results:
         model = r.route.model or "-"
         cost = r.cost_nano if r.attempts else r.route.reservation_nano
         mark = "" if r.attempts else "~"
         rows.append(
             [_where(r.hunk.file, r.hunk.new_start, r.hunk.new_end), r.classification.category,
-             model, f"{mark}{money(cost)}", r.status]
+             model, f"{mark}{money(cost)}", r.status, _why(r.classification.reasons)]
         )  # fmt: skip
     return rows
+
+
+def _why(reasons: Sequence[str], width: int = 60) -> str:
+    text = "; ".join(reasons)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def findings_block(findings: Sequence[Finding], color: bool) -> list[str]:
@@ -54,13 +62,18 @@ def findings_block(findings: Sequence[Finding], color: bool) -> list[str]:
             f"{origin} {f.rule}  {f.message}"
         )
         if f.suggestion is not None and f.validated:
-            lines += ["         suggestion:"] + [f"         + {s}" for s in f.suggestion.splitlines()]
+            lines += ["         suggestion:"] + [
+                f"         + {s}" for s in f.suggestion.splitlines()
+            ]
     return lines
 
 
 def totals_line(report: Report) -> str:
     baseline = report.premium_baseline_nano
-    saving = f" (saving {100 * (1 - report.spent_nano / baseline):.0f}%)" if baseline else ""
+    called = any(r.attempts for r in report.hunks)
+    saving = (
+        f" (saving {100 * (1 - report.spent_nano / baseline):.0f}%)" if baseline and called else ""
+    )
     return (
         f"budget {money(report.budget_nano)} · reserved {money(report.reserved_nano)} · "
         f"spent {money(report.spent_nano)} · premium baseline {money(baseline)}{saving}"
@@ -74,10 +87,8 @@ def render(report: Report, color: bool = False) -> str:
         lines.append("no hunks to review")
     else:
         lines += _table(hunk_rows(report.hunks))
-        lines.append(paint("(~ estimated worst case; no model was called for that hunk)", "dim", color))
-    for result in report.hunks:
-        reasons = "; ".join(result.classification.reasons[:3])
-        lines.append(paint(f"  {result.hunk.file}:{result.hunk.new_start} {reasons}", "dim", color))
+        if any(not r.attempts and r.route.model for r in report.hunks):
+            lines.append(paint("(~ planned worst case: no model was called)", "dim", color))
     if report.skipped_files:
         lines.append("skipped files:")
         lines += [f"  {f.path} ({f.skip_reason})" for f in report.skipped_files]
@@ -93,13 +104,15 @@ def render(report: Report, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_plan(items: Sequence[PlanItem], plan: Plan, notes: Sequence[str], color: bool = False) -> str:
+def render_plan(
+    items: Sequence[PlanItem], plan: Plan, notes: Sequence[str], color: bool = False
+) -> str:
     """The ``plan`` command's table: route, reason and reservation for every hunk."""
     rows = [["HUNK", "CATEGORY", "ROUTE", "RESERVED", "WHY"]]
     for item, route in zip(items, plan.routes, strict=True):
         hunk = item.hunk
         target = route.model or route.status or "-"
-        why = route.reason if route.model is None else "; ".join(item.classification.reasons[:2])
+        why = _why([route.reason] if route.model is None else item.classification.reasons)
         rows.append(
             [_where(hunk.file, hunk.new_start, hunk.new_end), item.classification.category,
              target, money(route.reservation_nano), why]

@@ -1,0 +1,103 @@
+"""source.py: reading the change from git the way a PR sees it, and new file contents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hunkroute import config, diff
+from hunkroute.errors import DiffError, InputError
+from hunkroute.source import DiffSource, GitObjects, WorkTree, load
+from tests.helpers.gitrepo import GitRepo
+
+FILES = config.load(None).files
+
+
+def paths(data: bytes) -> set[str]:
+    return {f.path for f in diff.parse(diff.decode(data), FILES).files}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("base.py", "x = 1\n")
+    repo.commit("base")
+    return repo
+
+
+def test_range_uses_merge_base_like_a_pull_request(repo: GitRepo) -> None:
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("feature.py", "y = 2\n")
+    repo.commit("feature work")
+    repo.git("checkout", "-q", "main")
+    repo.write("main_only.py", "z = 3\n")
+    repo.commit("main moved on")
+    loaded = load(DiffSource("range", base="main", head="feature"), repo.root)
+    assert paths(loaded.data) == {"feature.py"}
+    assert loaded.origin == "main...feature"
+    assert loaded.snapshot.read("feature.py") == b"y = 2\n"
+
+
+def test_staged_reads_the_index_not_the_work_tree(repo: GitRepo) -> None:
+    repo.write("base.py", "x = 10\n")
+    repo.git("add", "base.py")
+    repo.write("base.py", "x = 100\n")
+    loaded = load(DiffSource("staged"), repo.root)
+    assert paths(loaded.data) == {"base.py"}
+    assert b"+x = 10\n" in loaded.data
+    assert loaded.snapshot.read("base.py") == b"x = 10\n"
+
+
+def test_default_compares_work_tree_with_upstream(tmp_path: Path, repo: GitRepo) -> None:
+    remote = tmp_path / "remote.git"
+    repo.git("clone", "-q", "--bare", str(repo.root), str(remote))
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("fetch", "-q", "origin")
+    repo.git("branch", "-q", "--set-upstream-to=origin/main")
+    repo.write("committed.py", "a = 1\n")
+    repo.commit("local commit")
+    repo.write("base.py", "x = 2\n")  # uncommitted
+    loaded = load(DiffSource("upstream"), repo.root)
+    assert paths(loaded.data) == {"committed.py", "base.py"}
+    assert "origin/main" in loaded.origin
+
+
+def test_no_upstream_is_a_clear_error(repo: GitRepo) -> None:
+    with pytest.raises(InputError, match="no upstream branch"):
+        load(DiffSource("upstream"), repo.root)
+
+
+def test_unknown_revision(repo: GitRepo) -> None:
+    with pytest.raises(InputError, match="nope: unknown git revision"):
+        load(DiffSource("range", base="nope"), repo.root)
+
+
+def test_revision_that_looks_like_a_flag_is_refused(repo: GitRepo) -> None:
+    with pytest.raises(InputError, match="cannot start with '-'"):
+        load(DiffSource("range", base="--output=/tmp/x"), repo.root)
+
+
+def test_git_input_outside_a_repository(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not inside a git repository"):
+        load(DiffSource("staged"), tmp_path)
+
+
+def test_diff_file_missing(tmp_path: Path) -> None:
+    with pytest.raises(DiffError, match="cannot read diff"):
+        load(DiffSource("file", path="missing.diff"), tmp_path)
+
+
+def test_work_tree_never_reads_outside_its_root(tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("s")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "ok.py").write_text("x")
+    tree = WorkTree(root)
+    assert tree.read("ok.py") == b"x"
+    assert tree.read("../secret.txt") is None
+    assert tree.read("missing.py") is None
+
+
+def test_git_objects_missing_file(repo: GitRepo) -> None:
+    assert GitObjects(repo.root, "HEAD").read("missing.py") is None
