@@ -1,0 +1,93 @@
+"""The pre-commit framework running this checkout's ``.pre-commit-hooks.yaml`` (``try-repo``).
+
+``language: python`` makes pre-commit build a virtualenv and ``pip install`` this checkout into
+it. Tests must not reach a package index, so the environment below lets that virtualenv see the
+system site-packages (where hunkroute's dependencies are installed), turns the index off and
+builds with the installed setuptools. The manifest itself is exercised unchanged; with registry
+access (a user's machine, CI) pre-commit installs the dependencies from PyPI instead.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.gitrepo import GitRepo
+
+ROOT = Path(__file__).resolve().parents[1]
+OFFLINE_INSTALL = {
+    "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1",
+    "PIP_NO_INDEX": "1",
+    "PIP_NO_BUILD_ISOLATION": "0",  # pip reads "0" here as: do not isolate the build
+}
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store for the module: pre-commit builds the hook's virtualenv once per revision."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def try_repo(
+    repo: GitRepo, home: Path, *args: str, hook: str = "hunkroute-offline"
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(OFFLINE_INSTALL, PRE_COMMIT_HOME=str(home))
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--verbose", *args],
+        cwd=repo.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "scratch")
+    repo.write("app.py", "def double(x):\n    return 2 * x\n")
+    repo.commit("base")
+    return repo
+
+
+def test_manifest_is_valid_for_pre_commit() -> None:
+    checked = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", ".pre-commit-hooks.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_clean_staged_change_passes(repo: GitRepo, pre_commit_home: Path) -> None:
+    repo.write("app.py", "def double(x):\n    return x * 2\n")
+    repo.git("add", "app.py")
+    result = try_repo(repo, pre_commit_home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "hunkroute (static gates only)" in result.stdout
+    assert "hunkroute: passed · 0 finding(s), 0 blocking" in result.stdout
+
+
+def test_pre_push_stage_checks_the_pushed_range(
+    repo: GitRepo, pre_commit_home: Path, tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    repo.git("init", "-q", "--bare", str(remote))
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("push", "-q", "origin", "main")
+    pushed = repo.git("rev-parse", "origin/main").strip()
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("feature.py", "def triple(x):\n    return 3 * x\n")
+    head = repo.commit("feature")
+    stage = ("--hook-stage", "pre-push", "--from-ref", pushed, "--to-ref", head)
+    result = try_repo(repo, pre_commit_home, *stage)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "hunkroute: passed" in result.stdout
