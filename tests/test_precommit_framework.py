@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.cli import SRC
 from tests.helpers.gitrepo import GitRepo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,3 +92,38 @@ def test_pre_push_stage_checks_the_pushed_range(
     result = try_repo(repo, pre_commit_home, *stage)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "hunkroute: passed" in result.stdout
+
+
+LOCAL_CONFIG = """\
+repos:
+  - repo: local
+    hooks:
+      - id: hunkroute-offline
+        name: hunkroute (static gates only)
+        entry: python -m hunkroute precommit --offline
+        language: system
+        pass_filenames: false
+        require_serial: true
+        stages: [pre-commit, pre-push]
+"""  # the README's variant for an installed hunkroute: no virtualenv, no download
+
+
+def test_installed_framework_hook_runs_on_a_real_push(
+    repo: GitRepo, pre_commit_home: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PYTHONPATH": str(SRC)}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env["PATH"]])
+    remote = tmp_path / "remote.git"
+    repo.git("init", "-q", "--bare", str(remote))
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("push", "-q", "origin", "main")
+    repo.write(".pre-commit-config.yaml", LOCAL_CONFIG)
+    install = [sys.executable, "-m", "pre_commit", "install", "-t", "pre-commit", "-t", "pre-push"]
+    subprocess.run(install, cwd=repo.root, env=env, check=True, capture_output=True)
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("feature.py", "def triple(x):\n    return 3 * x\n")
+    subprocess.run(["git", "add", "-A"], cwd=repo.root, env=env, check=True)
+    for argv in (["git", "commit", "-q", "-m", "feature"], ["git", "push", "origin", "feature"]):
+        run = subprocess.run(argv, cwd=repo.root, env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "hunkroute (static gates only)" in run.stdout + run.stderr
