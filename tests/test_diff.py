@@ -188,3 +188,27 @@ def test_hunk_ids_are_stable_when_other_hunks_change() -> None:
 )
 def test_language_by_extension(path: str, language: str) -> None:
     assert diff.language_of(path) == language
+
+
+def test_format_patch_message_and_stripped_blank_context_lines() -> None:
+    text = (
+        "From 1234 Mon Sep 17 00:00:00 2001\n"
+        "Subject: [PATCH] explain @@ -1 +1 @@ in the message\n"
+        "\n"
+        "---\n"
+        "diff --git a/m.py b/m.py\n"
+        "--- a/m.py\n"
+        "+++ b/m.py\n"
+        "@@ -1,3 +1,3 @@ def f():\n"
+        " a = 1\n"
+        "\n"
+        "-b = 2\n"
+        "+b = 3\n"
+        "-- \n"
+        "2.39.5\n"
+    )
+    (change,) = diff.parse(text, FILES).files
+    (hunk,) = change.hunks
+    assert [(line.number, line.text) for line in hunk.context] == [(1, "a = 1"), (2, "")]
+    assert [(line.number, line.text) for line in hunk.added] == [(3, "b = 3")]
+    assert hunk.section == "def f():"
