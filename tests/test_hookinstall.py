@@ -139,10 +139,7 @@ class TestFindingHunkroute:
 
 
 def test_pre_push_hook_runs_on_a_real_push(repo: GitRepo, tmp_path: Path) -> None:
-    remote = tmp_path / "remote.git"
-    repo.git("init", "-q", "--bare", str(remote))
-    repo.git("remote", "add", "origin", str(remote))
-    repo.git("push", "-q", "origin", "main")
+    remote = repo.bare_remote(tmp_path / "remote.git")
     hookinstall.install(repo.root, sys.executable, force=False)
     repo.git("checkout", "-q", "-b", "feature")
     repo.write("feature.py", "def double(x):\n    return 2 * x\n")

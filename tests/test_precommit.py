@@ -168,10 +168,7 @@ class TestPushStage:
 
     @pytest.fixture
     def pushed(self, repo: GitRepo, tmp_path: Path) -> GitRepo:
-        remote = tmp_path / "remote.git"
-        repo.git("init", "-q", "--bare", str(remote))
-        repo.git("remote", "add", "origin", str(remote))
-        repo.git("push", "-q", "origin", "main")
+        repo.bare_remote(tmp_path / "remote.git")
         return repo
 
     def check(

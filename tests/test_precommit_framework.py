@@ -80,10 +80,7 @@ def test_clean_staged_change_passes(repo: GitRepo, pre_commit_home: Path) -> Non
 def test_pre_push_stage_checks_the_pushed_range(
     repo: GitRepo, pre_commit_home: Path, tmp_path: Path
 ) -> None:
-    remote = tmp_path / "remote.git"
-    repo.git("init", "-q", "--bare", str(remote))
-    repo.git("remote", "add", "origin", str(remote))
-    repo.git("push", "-q", "origin", "main")
+    repo.bare_remote(tmp_path / "remote.git")
     pushed = repo.git("rev-parse", "origin/main").strip()
     repo.git("checkout", "-q", "-b", "feature")
     repo.write("feature.py", "def triple(x):\n    return 3 * x\n")
@@ -113,10 +110,7 @@ def test_installed_framework_hook_runs_on_a_real_push(
 ) -> None:
     env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PYTHONPATH": str(SRC)}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env["PATH"]])
-    remote = tmp_path / "remote.git"
-    repo.git("init", "-q", "--bare", str(remote))
-    repo.git("remote", "add", "origin", str(remote))
-    repo.git("push", "-q", "origin", "main")
+    repo.bare_remote(tmp_path / "remote.git")
     repo.write(".pre-commit-config.yaml", LOCAL_CONFIG)
     install = [sys.executable, "-m", "pre_commit", "install", "-t", "pre-commit", "-t", "pre-push"]
     subprocess.run(install, cwd=repo.root, env=env, check=True, capture_output=True)

@@ -111,10 +111,7 @@ def test_git_objects_missing_file(repo: GitRepo) -> None:
 def test_default_includes_untracked_files_without_touching_the_index(
     tmp_path: Path, repo: GitRepo
 ) -> None:
-    remote = tmp_path / "remote.git"
-    repo.git("clone", "-q", "--bare", str(repo.root), str(remote))
-    repo.git("remote", "add", "origin", str(remote))
-    repo.git("fetch", "-q", "origin")
+    repo.bare_remote(tmp_path / "remote.git")
     repo.git("branch", "-q", "--set-upstream-to=origin/main")
     repo.write(".gitignore", "ignored.py\n")
     repo.write("new_module.py", "def f():\n    return 1\n")
@@ -132,10 +129,7 @@ def test_run_without_input_flags_says_which_range_it_used(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    remote = tmp_path / "remote.git"
-    repo.git("init", "-q", "--bare", str(remote))
-    repo.git("remote", "add", "origin", str(remote))
-    repo.git("push", "-q", "origin", "main")
+    repo.bare_remote(tmp_path / "remote.git")
     repo.git("remote", "set-head", "origin", "main")  # no upstream: origin/HEAD is the base
     base = repo.git("rev-parse", "HEAD").strip()
     repo.write("base.py", "x = 2\n")
