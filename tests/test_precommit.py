@@ -185,6 +185,8 @@ class TestPushStage:
         assert result.code == 0
         if not fake.calls:
             assert result.err == "hunkroute: nothing new to check\n"
+        for loaded, _, _ in fake.calls:
+            assert f"hunkroute: checking {loaded.origin}\n" in result.err
         return [loaded.data for loaded, _, _ in fake.calls]
 
     def test_new_branch_is_checked_from_where_it_left_the_remote(

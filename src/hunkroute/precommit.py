@@ -110,6 +110,8 @@ def _check_one(
 ) -> int:
     started = hook.clock()
     loaded = source.load(wanted, root)
+    if wanted.kind != "staged":  # a push: say which commits were looked at
+        print(f"hunkroute: checking {loaded.origin}", file=hook.err)
     if not loaded.data.strip():
         print(f"hunkroute: nothing to check in {loaded.origin}", file=hook.err)
         return PASSED
