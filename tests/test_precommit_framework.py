@@ -27,19 +27,24 @@ OFFLINE_INSTALL = {
 }
 
 
-@pytest.fixture(scope="module")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One store for the module: pre-commit builds the hook's virtualenv once per revision."""
-    return tmp_path_factory.mktemp("pre-commit-home")
+def try_repo(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
+    """``pre-commit try-repo`` of this checkout's ``hunkroute-offline`` hook in ``repo``.
 
-
-def try_repo(
-    repo: GitRepo, home: Path, *args: str, hook: str = "hunkroute-offline"
-) -> subprocess.CompletedProcess[str]:
+    try-repo builds the hook's virtualenv afresh each time, in a throwaway store.
+    """
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(OFFLINE_INSTALL, PRE_COMMIT_HOME=str(home))
+    env.update(OFFLINE_INSTALL, PRE_COMMIT_HOME=str(repo.root.parent / "pre-commit-home"))
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--verbose", *args],
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(ROOT),
+            "hunkroute-offline",
+            "-v",
+            *args,
+        ],
         cwd=repo.root,
         env=env,
         capture_output=True,
@@ -68,26 +73,25 @@ def test_manifest_is_valid_for_pre_commit() -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_clean_staged_change_passes(repo: GitRepo, pre_commit_home: Path) -> None:
+def test_clean_staged_change_passes(repo: GitRepo) -> None:
     repo.write("app.py", "def double(x):\n    return x * 2\n")
     repo.git("add", "app.py")
-    result = try_repo(repo, pre_commit_home)
+    result = try_repo(repo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "hunkroute (static gates only)" in result.stdout
     assert "hunkroute: passed · 0 finding(s), 0 blocking" in result.stdout
 
 
-def test_pre_push_stage_checks_the_pushed_range(
-    repo: GitRepo, pre_commit_home: Path, tmp_path: Path
-) -> None:
+def test_pre_push_stage_checks_the_pushed_range(repo: GitRepo, tmp_path: Path) -> None:
     repo.bare_remote(tmp_path / "remote.git")
     pushed = repo.git("rev-parse", "origin/main").strip()
     repo.git("checkout", "-q", "-b", "feature")
     repo.write("feature.py", "def triple(x):\n    return 3 * x\n")
     head = repo.commit("feature")
     stage = ("--hook-stage", "pre-push", "--from-ref", pushed, "--to-ref", head)
-    result = try_repo(repo, pre_commit_home, *stage)
+    result = try_repo(repo, *stage)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert f"hunkroute: checking {pushed}...{head}\n" in result.stdout
     assert "hunkroute: passed" in result.stdout
 
 
@@ -105,10 +109,8 @@ repos:
 """  # the README's variant for an installed hunkroute: no virtualenv, no download
 
 
-def test_installed_framework_hook_runs_on_a_real_push(
-    repo: GitRepo, pre_commit_home: Path, tmp_path: Path
-) -> None:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PYTHONPATH": str(SRC)}
+def test_installed_framework_hook_runs_on_a_real_push(repo: GitRepo, tmp_path: Path) -> None:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "home"), "PYTHONPATH": str(SRC)}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env["PATH"]])
     repo.bare_remote(tmp_path / "remote.git")
     repo.write(".pre-commit-config.yaml", LOCAL_CONFIG)
