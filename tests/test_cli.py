@@ -189,3 +189,17 @@ def test_interrupt_is_exit_130(
 def test_module_entry_point(tmp_path: Path) -> None:
     result = run_cli(["--version"], tmp_path)
     assert result.code == 0 and __version__ in result.out
+
+
+def test_run_formats_are_the_sink_registry() -> None:
+    from hunkroute.cli import RUN_FORMATS
+    from hunkroute.report import sinks
+
+    assert tuple(sinks()) == RUN_FORMATS
+
+
+def test_run_format_sarif_and_github(capsys: pytest.CaptureFixture[str]) -> None:
+    sarif = run_main(["run", "--diff", str(EXAMPLE), "--offline", "--format", "sarif"], capsys)
+    assert sarif.code == 0 and json.loads(sarif.out)["version"] == "2.1.0"
+    github = run_main(["run", "--diff", str(EXAMPLE), "--offline", "--format", "github"], capsys)
+    assert github.code == 0 and all(line.startswith("::") for line in github.out.splitlines())

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Literal, NoReturn
 from hunkroute import __version__
 from hunkroute.errorhandler import guarded
 from hunkroute.errors import UsageError
+from hunkroute.report import NAMES as SINK_NAMES
 
 if TYPE_CHECKING:
     from hunkroute.config import Config
     from hunkroute.source import DiffSource
 
-RUN_FORMATS = ("text", "json")
+RUN_FORMATS = SINK_NAMES
 PLAN_FORMATS = ("text", "json")
 
 
@@ -316,15 +317,21 @@ def command_init_hooks(options: CliOptions) -> int:
 # --- end of issue 6 ---------------------------------------------------------------------------
 
 
-def command_not_yet(options: CliOptions) -> int:
-    raise UsageError(f"'{options.command}' is not available in this version yet")
+# --- github command (issue 5): the body lives in ghaction.py ---
+def command_github(options: CliOptions) -> int:
+    from hunkroute.ghaction import command
+
+    return command(options.config)
+
+
+# --- end github command ---
 
 
 COMMANDS = {
     "run": command_run,
     "plan": command_plan,
     "init": command_init,
-    "github": command_not_yet,
+    "github": command_github,
     "precommit": command_precommit,
 }
 

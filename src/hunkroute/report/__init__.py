@@ -1,4 +1,4 @@
-"""Sinks: where a finished ``Report`` goes (terminal, JSON, and more as they are added).
+"""Sinks: where a finished ``Report`` goes (terminal, JSON, SARIF, workflow commands).
 
 A sink is a pure ``render`` from a report to text; writing the text somewhere is the CLI's job,
 so that a failing write never loses the findings.
@@ -11,6 +11,9 @@ from typing import Protocol
 
 from hunkroute.model import Report
 
+# The names ``run --format`` accepts; kept here so the CLI needs no import of the renderers.
+NAMES = ("text", "json", "sarif", "github")
+
 
 class Sink(Protocol):
     """Renders a report as text for one output format."""
@@ -20,6 +23,11 @@ class Sink(Protocol):
 
 def sinks() -> dict[str, Callable[[Report, bool], str]]:
     """The output formats by name; imported lazily to keep ``--version`` fast."""
-    from hunkroute.report import jsonreport, text
+    from hunkroute.report import commands, jsonreport, sarif, text
 
-    return {"text": text.render, "json": jsonreport.render}
+    return {
+        "text": text.render,
+        "json": jsonreport.render,
+        "sarif": sarif.render,
+        "github": commands.render,
+    }
