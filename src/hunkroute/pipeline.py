@@ -10,16 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hunkroute import classify, diff
+from hunkroute import classify, diff, validate
 from hunkroute import config as configmod
 from hunkroute.config import Config, ProviderConfig
+from hunkroute.gates.prescan import Baseline, prescan
+from hunkroute.gates.runner import ToolRunner
+from hunkroute.gates.workspace import build_setup
 from hunkroute.model import (
     SKIP,
     ChangeSet,
     Classification,
     Finding,
+    Hunk,
     HunkResult,
     HunkStatus,
+    Judge,
     Plan,
     Report,
     Route,
@@ -50,6 +55,7 @@ class Prepared:
     prescan: tuple[Finding, ...]
     problems: tuple[str, ...]
     notes: tuple[str, ...]
+    judge: Judge  # gates a round of suggestions in one batch (validate.build_judge)
 
 
 def prepare(
@@ -58,16 +64,50 @@ def prepare(
     options: RunOptions,
     env: Mapping[str, str],
     for_plan_only: bool = False,
+    tools: ToolRunner | None = None,
 ) -> Prepared:
     """Parse, prescan, classify and plan."""
     changes = diff.parse(diff.decode(loaded.data), config.files, loaded.origin)
-    prescan: tuple[Finding, ...] = ()
-    problems: tuple[str, ...] = ()
-    items = tuple(_items(changes, config, options, prescan))
+    gated = _gate(changes, loaded, config, tools or ToolRunner(env), for_plan_only)
+    items = tuple(_items(changes, config, options, gated.findings))
     planned, callable_, notes = _providers(config, options, env, for_plan_only)
     budget = usd_to_nano(config.budget_usd)
     plan = make_plan(items, config, planned, budget, interactive=options.interactive)
-    return Prepared(changes, items, plan, callable_, prescan, problems, notes)
+    notes = (*notes, *gated.notes)
+    return Prepared(
+        changes, items, plan, callable_, gated.findings, gated.problems, notes, gated.judge
+    )
+
+
+# --- static gates (issue 4) ----------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Gated:
+    findings: tuple[Finding, ...]
+    problems: tuple[str, ...]
+    notes: tuple[str, ...]
+    judge: Judge
+
+
+def _gate(
+    changes: ChangeSet, loaded: LoadedDiff, config: Config, runner: ToolRunner, plan_only: bool
+) -> _Gated:
+    """Prescan the changed lines (once per gate), then validate the gates' own safe fixes.
+
+    ``plan`` runs no gates, to stay instant; ``run`` may then classify a hunk with a security
+    finding as review where ``plan`` did not, and the note says so.
+    """
+    setup = build_setup(config, loaded.snapshot)
+    if plan_only or not config.gates:
+        judge = validate.build_judge(setup, runner, Baseline(), loaded.snapshot)
+        note = "static gates not run by plan (run runs them; a security finding routes to review)"
+        return _Gated((), (), (note if plan_only else "static gates off (gates: [])",), judge)
+    scanned = prescan(changes, loaded.snapshot, setup, runner)
+    judge = validate.build_judge(setup, runner, scanned.baseline, loaded.snapshot)
+    findings, problems = validate.free_round(scanned.findings, changes, judge)
+    return _Gated(findings, (*scanned.problems, *problems), scanned.notes, judge)
+
+
+# --- end of static gates ---------------------------------------------------------------------
 
 
 def _items(
@@ -85,12 +125,18 @@ def _items(
             context = classify.ClassifyContext(
                 title=options.title,
                 branch=options.branch,
-                prescan=tuple(f for f in prescan if f.file == hunk.file),
+                prescan=tuple(f for f in prescan if _touches(f, hunk)),
                 rules=config.classify_rules,
                 risk={name: c.risk for name, c in config.categories.items()},
             )
             items.append(PlanItem(hunk, classify.classify(hunk, context)))
     return items
+
+
+def _touches(finding: Finding, hunk: Hunk) -> bool:
+    """A prescan finding is a signal for the hunk whose lines it touches, not the whole file."""
+    same = finding.file == hunk.file
+    return same and hunk.new_start <= finding.end_line and finding.line <= hunk.new_end
 
 
 def _providers(
