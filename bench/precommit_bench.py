@@ -3,8 +3,9 @@
 The hook path is what pre-commit runs for ``hunkroute-offline``: ``hunkroute precommit
 --offline`` in a repository with one staged Python file (the process start, git, the diff, every
 static gate, the report). The yardstick is one ``semgrep scan`` of that same file with the
-bundled rules, the slowest gate on its own. Both are timed in the same run, interleaved, so the
-ratio holds on a noisy machine. Target (issue 6): the hook takes at most 1.5x semgrep alone.
+bundled rule pack and the gate's own offline flags: the slowest gate on its own. Both are timed
+in the same run, interleaved, so the ratio holds on a noisy machine. Target (issue 6): the hook
+takes at most 1.5x semgrep alone.
 
 Run: python bench/precommit_bench.py [runs]
 """
@@ -20,7 +21,10 @@ import time
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-RULES = SRC / "hunkroute" / "gates" / "rules"
+sys.path.insert(0, str(SRC))
+
+from hunkroute.gates.semgrep import OFFLINE_FLAGS, PACK  # noqa: E402
+
 TARGET = 1.5
 QUIET_SEMGREP = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
 
@@ -70,19 +74,6 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
     return time.perf_counter() - start, done.returncode
 
 
-def semgrep_config(folder: Path) -> str:
-    """The bundled rules when the gates ship them, else one equivalent rule."""
-    if RULES.is_dir() and any(RULES.glob("*.yaml")):
-        return str(RULES)
-    rule = folder / "rule.yaml"
-    rule.write_text(
-        "rules:\n  - id: shell-true\n    languages: [python]\n    severity: ERROR\n"
-        "    message: shell=True\n    pattern: subprocess.call(..., shell=True, ...)\n",
-        encoding="utf-8",
-    )
-    return str(rule)
-
-
 def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     env = dict(os.environ, PYTHONPATH=str(SRC), NO_COLOR="1", **QUIET_SEMGREP)
@@ -91,8 +82,7 @@ def main() -> int:
         root.mkdir()
         target = scratch_repo(root)
         hook = [sys.executable, "-m", "hunkroute", "precommit", "--offline"]
-        semgrep = ["semgrep", "scan", "--config", semgrep_config(Path(folder)), "--json",
-                   "--metrics", "off", "--quiet", str(target)]  # fmt: skip
+        semgrep = ["semgrep", "scan", "--json", *OFFLINE_FLAGS, f"--config={PACK}", str(target)]
         timed(hook, root, env)  # warm-up: disk caches, semgrep's rule parsing
         timed(semgrep, root, env)
         hook_times, semgrep_times, codes = [], [], set()
