@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
     repo = GitRepo(tmp_path / "repo")
     repo.write("app.py", "x = 1\n")
+    repo.write("hunkroute.yaml", "gates: []  # these tests are about hooks, not the gates\n")
     repo.commit("base")
     monkeypatch.chdir(repo.root)
     return repo
@@ -59,7 +60,7 @@ def test_init_hooks_installs_both_with_this_python(
         hook = repo.root / ".git" / "hooks" / name
         assert hook.stat().st_mode & stat.S_IXUSR
         assert f"hunkroute_python={sys.executable}\n" in hook.read_text()
-    assert not (repo.root / "hunkroute.yaml").exists()  # --hooks installs hooks only
+    assert "budget_usd" not in (repo.root / "hunkroute.yaml").read_text()  # hooks only
 
 
 def test_a_foreign_hook_is_kept_unless_forced(

@@ -20,6 +20,7 @@ from tests.helpers.cli import SRC
 from tests.helpers.gitrepo import GitRepo
 
 ROOT = Path(__file__).resolve().parents[1]
+NO_GATES = "gates: []  # this test is about the stage and the range, not the gates\n"
 OFFLINE_INSTALL = {
     "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1",
     "PIP_NO_INDEX": "1",
@@ -73,6 +74,7 @@ def test_manifest_is_valid_for_pre_commit() -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+@pytest.mark.tools
 def test_clean_staged_change_passes(repo: GitRepo) -> None:
     repo.write("app.py", "def double(x):\n    return x * 2\n")
     repo.git("add", "app.py")
@@ -83,6 +85,8 @@ def test_clean_staged_change_passes(repo: GitRepo) -> None:
 
 
 def test_pre_push_stage_checks_the_pushed_range(repo: GitRepo, tmp_path: Path) -> None:
+    repo.write("hunkroute.yaml", NO_GATES)
+    repo.commit("config")
     repo.bare_remote(tmp_path / "remote.git")
     pushed = repo.git("rev-parse", "origin/main").strip()
     repo.git("checkout", "-q", "-b", "feature")
@@ -110,6 +114,8 @@ repos:
 
 
 def test_installed_framework_hook_runs_on_a_real_push(repo: GitRepo, tmp_path: Path) -> None:
+    repo.write("hunkroute.yaml", NO_GATES)
+    repo.commit("config")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "home"), "PYTHONPATH": str(SRC)}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env["PATH"]])
     repo.bare_remote(tmp_path / "remote.git")

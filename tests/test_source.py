@@ -129,6 +129,8 @@ def test_run_without_input_flags_says_which_range_it_used(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    repo.write("hunkroute.yaml", "gates: []\n")
+    repo.commit("config")
     repo.bare_remote(tmp_path / "remote.git")
     repo.git("remote", "set-head", "origin", "main")  # no upstream: origin/HEAD is the base
     base = repo.git("rev-parse", "HEAD").strip()
