@@ -16,7 +16,7 @@ import pytest
 
 from hunkroute import hookinstall
 from tests.helpers.cli import SRC, run_cli
-from tests.helpers.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo, scratch_repo
 from tests.test_precommit_framework import try_repo
 
 pytestmark = pytest.mark.tools
@@ -28,10 +28,7 @@ RISKY = HEAD + "    return subprocess.call('tar czf b.tgz ' + path, shell=True)\
 
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
-    repo = GitRepo(tmp_path / "scratch")
-    repo.write("app.py", "def double(x):\n    return 2 * x\n")
-    repo.commit("base")
-    return repo
+    return scratch_repo(tmp_path / "scratch")
 
 
 def hook_env() -> dict[str, str]:

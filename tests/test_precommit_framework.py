@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import SRC
-from tests.helpers.gitrepo import GitRepo
+from tests.helpers.gitrepo import GitRepo, scratch_repo
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_GATES = "gates: []  # this test is about the stage and the range, not the gates\n"
@@ -57,10 +57,7 @@ def try_repo(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
-    repo = GitRepo(tmp_path / "scratch")
-    repo.write("app.py", "def double(x):\n    return 2 * x\n")
-    repo.commit("base")
-    return repo
+    return scratch_repo(tmp_path / "scratch")
 
 
 def test_manifest_is_valid_for_pre_commit() -> None:

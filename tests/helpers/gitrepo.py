@@ -44,3 +44,11 @@ class GitRepo:
         self.git("remote", "add", name, str(path))
         self.git("push", "-q", name, "main")
         return path
+
+
+def scratch_repo(root: Path) -> GitRepo:
+    """A repository with one committed Python file (``app.py``) on ``main``."""
+    repo = GitRepo(root)
+    repo.write("app.py", "def double(x):\n    return 2 * x\n")
+    repo.commit("base")
+    return repo
