@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from helpers.gates import MemorySnapshot, Starts, changes_of, line_of
 from hunkroute import config as configmod
 from hunkroute.errors import ConfigError
 from hunkroute.gates.prescan import Prescan, added_lines, in_scope, prescan
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import build_setup
 from hunkroute.model import Finding
+from tests.helpers.gates import MemorySnapshot, Starts, changes_of, line_of
 
 USER_RULES = Path(__file__).parent / "fixtures" / "gates" / "user-rules"
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from helpers.gates import MemorySnapshot, Starts, changes_of, hunk_at, line_of
 from hunkroute import config as configmod
 from hunkroute import validate
 from hunkroute.gates.prescan import Baseline
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import build_setup
 from hunkroute.model import Candidate, Finding, Hunk, Line, Verdict
+from tests.helpers.gates import MemorySnapshot, Starts, changes_of, hunk_at, line_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gates" / "judge"
 OLD = (FIXTURES / "service_old.py").read_text(encoding="utf-8")
@@ -178,6 +178,18 @@ def test_milder_finding_of_another_tool_is_not_excused() -> None:
     )
     assert not verdict.accepted
     assert verdict.new_findings == (milder,)
+
+
+def test_the_same_finding_on_rewritten_lines_is_no_worse() -> None:
+    before = Finding("f.py", 1, 1, "error", "bandit", "B602", "shell")
+    after = Finding("f.py", 1, 2, "error", "bandit", "B602", "shell")
+    finding = Finding("f.py", 1, 1, "warning", "model", "r", "m", "call(\n    c, shell=True)")
+    verdict = validate.decide(
+        Candidate(_hunk([1, 2]), finding),
+        validate.Scanned("call(c, shell=True)\nline 2\n", [before]),
+        validate.Scanned("call(\n    c, shell=True)\nline 2\n", [after]),
+    )
+    assert verdict.accepted, verdict.reason
 
 
 def test_precheck_rejects_lines_beyond_the_file() -> None:

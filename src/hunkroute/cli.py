@@ -216,12 +216,20 @@ def command_run(options: CliOptions) -> int:
     if wanted.kind == "upstream":  # the user named no range: say which one was chosen
         print(f"hunkroute: checking {loaded.origin}", file=sys.stderr)
     run_options = pipeline.RunOptions(title=options.title, offline=options.offline)
-    report = pipeline.run(loaded, config, run_options, os.environ)
+    progress = progress_line if sys.stderr.isatty() else None
+    report = pipeline.run(loaded, config, run_options, os.environ, progress=progress)
     color = options.output is None and use_color(sys.stdout)
     emit(sinks()[options.format](report, color), options.output)
     code = exit_code_for(report, config.fail_closed)
     _summary(report, code)
     return code
+
+
+def progress_line(done: int, total: int) -> None:
+    """A self-overwriting progress line for a terminal; erased when the round is done."""
+    end = "\r\033[K" if done >= total else ""
+    sys.stderr.write(f"\r\033[Khunkroute: model requests {done}/{total}{end}")
+    sys.stderr.flush()
 
 
 def _summary(report: object, code: int) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hunkroute import classify, diff, validate
+from hunkroute import classify, diff, execute, validate
 from hunkroute import config as configmod
 from hunkroute.config import Config, ProviderConfig
+from hunkroute.execute import Progress
 from hunkroute.gates.prescan import Baseline, prescan
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import build_setup
@@ -128,6 +129,7 @@ def _items(
                 prescan=tuple(f for f in prescan if _touches(f, hunk)),
                 rules=config.classify_rules,
                 risk={name: c.risk for name, c in config.categories.items()},
+                categories=frozenset(config.categories),
             )
             items.append(PlanItem(hunk, classify.classify(hunk, context)))
     return items
@@ -168,24 +170,69 @@ def _providers(
     return usable, usable, tuple(notes)
 
 
-def run(loaded: LoadedDiff, config: Config, options: RunOptions, env: Mapping[str, str]) -> Report:
+def run(
+    loaded: LoadedDiff,
+    config: Config,
+    options: RunOptions,
+    env: Mapping[str, str],
+    judge: Judge | None = None,
+    progress: Progress | None = None,
+) -> Report:
     """The whole job: everything ``prepare`` does, then models and gates, then the report."""
     prepared = prepare(loaded, config, options, env)
+    models = _model_stage(prepared, loaded, config, options, env, judge, progress)
     pairs = zip(prepared.items, prepared.plan.routes, strict=True)
-    hunks = tuple(_offline_result(item, route) for item, route in pairs)
+    hunks = tuple(
+        models.results.get(item.hunk.id) or _offline_result(item, route) for item, route in pairs
+    )
     return Report(
         origin=prepared.changes.origin,
         budget_nano=usd_to_nano(config.budget_usd),
-        spent_nano=0,
-        reserved_nano=0,
+        spent_nano=models.spent_nano,
+        reserved_nano=models.reserved_nano,
         premium_baseline_nano=prepared.plan.premium_baseline_nano,
         hunks=hunks,
-        findings=prepared.prescan,
+        findings=prepared.prescan + models.findings,
         fail_on=config.fail_on,
         skipped_files=tuple(f for f in prepared.changes.files if f.skip_reason),
-        problems=prepared.problems,
-        notes=prepared.notes,
+        problems=prepared.problems + models.problems,
+        notes=prepared.notes + models.notes,
     )
+
+
+# --- model stage (issue 3): the only pipeline code that knows about providers ---------------
+def _model_stage(
+    prepared: Prepared,
+    loaded: LoadedDiff,
+    config: Config,
+    options: RunOptions,
+    env: Mapping[str, str],
+    judge: Judge | None,
+    progress: Progress | None,
+) -> execute.ModelStage:
+    """Call the planned models (nothing when offline or no key is set); keys read from ``env``."""
+    if not prepared.providers or not prepared.plan.batches:
+        return execute.ModelStage({}, (), (), (), 0, 0)
+    files = {b.file for b in prepared.plan.batches}
+    job = execute.Job(
+        plan=prepared.plan,
+        items={item.hunk.id: item for item in prepared.items},
+        config=config,
+        providers=prepared.providers,
+        keys={p.name: env.get(p.api_key_env) if p.api_key_env else None
+              for p in prepared.providers},
+        files={path: _read_text(loaded, path) for path in sorted(files)},
+        title=options.title,
+    )  # fmt: skip
+    return execute.run(job, judge or prepared.judge, progress=progress)
+
+
+def _read_text(loaded: LoadedDiff, path: str) -> str | None:
+    data = loaded.snapshot.read(path)
+    return None if data is None else data.decode("utf-8", errors="replace")
+
+
+# --- end of the model stage -------------------------------------------------------------------
 
 
 def _offline_result(item: PlanItem, route: Route) -> HunkResult:

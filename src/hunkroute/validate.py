@@ -5,9 +5,10 @@ no-op, touches lines the change did not add (GitHub anchors suggestions only to 
 diff), carries a redaction placeholder, breaks Python syntax, or adds a gate finding that was not
 there before — in or around the replaced lines, or anywhere when it is an error. Findings are
 matched by source, rule and the flagged line's normalized text, so shifted lines do not count as
-new; a milder finding of the same tool replacing a worse one (bandit's B603 once B602's
-``shell=True`` is gone) is an improvement. Everything here is pure except ``build_judge``, which
-wires the checks to one gate batch per round.
+new. In the replaced region a milder finding of the same tool replacing a worse one (bandit's
+B603 once B602's ``shell=True`` is gone) is an improvement, and the same finding on rewritten
+lines is no worse. Everything here is pure except ``build_judge``, which wires the checks to one
+gate batch per round.
 """
 
 from __future__ import annotations
@@ -131,9 +132,16 @@ def decide(candidate: Candidate, base: Scanned, patched: Scanned) -> Verdict:
     new, fixed = difference(base.findings, base.text, patched.findings, patched.text)
     old_region = [f for f in fixed if _near(f, finding.line, finding.end_line)]
 
-    def excused(n: Finding) -> bool:  # milder, same tool, where a worse finding went away
+    def excused(n: Finding) -> bool:
+        """The same tool's finding, milder than (or the same rule as) one the lines had before."""
         rank = SEVERITY_RANK[n.severity]
-        return any(f.source == n.source and SEVERITY_RANK[f.severity] > rank for f in old_region)
+        return any(
+            f.source == n.source
+            and (
+                SEVERITY_RANK[f.severity] > rank or (f.rule == n.rule and f.severity == n.severity)
+            )
+            for f in old_region
+        )
 
     blocking = [
         n
@@ -201,12 +209,15 @@ def build_judge(
         texts = dict(baseline.texts)
         bases: dict[str, Target] = {}
         variants: dict[int, Target | str] = {}
+        parses: dict[str, bool] = {}  # whether the unpatched file parses, once per file
         for index, candidate in enumerate(candidates):
             path = candidate.hunk.file
             if path not in texts and (text := _read(snapshot, path)) is not None:
                 texts[path] = text
                 bases[path] = Target(BASE, path, text, candidate.hunk.language)
-            variants[index] = _variant(index, candidate, texts.get(path))
+            if candidate.hunk.language == "python" and path in texts and path not in parses:
+                parses[path] = syntax_error(texts[path]) is None
+            variants[index] = _variant(index, candidate, texts.get(path), parses.get(path, False))
         targets = [t for t in variants.values() if isinstance(t, Target)]
         result = scan([*bases.values(), *targets], setup, runner, only) if targets else None
         return [_verdict(c, variants[i], texts, baseline, result) for i, c in enumerate(candidates)]
@@ -222,7 +233,7 @@ def _read(snapshot: Snapshot, path: str) -> str | None:
         return None
 
 
-def _variant(index: int, candidate: Candidate, text: str | None) -> Target | str:
+def _variant(index: int, candidate: Candidate, text: str | None, base_parses: bool) -> Target | str:
     """The patched file to scan, or why the suggestion is rejected without scanning."""
     if text is None:
         return f"the new version of {candidate.hunk.file} cannot be read"
@@ -232,7 +243,7 @@ def _variant(index: int, candidate: Candidate, text: str | None) -> Target | str
     finding = candidate.finding
     assert finding.suggestion is not None
     patched = apply(text, finding.line, finding.end_line, finding.suggestion)
-    if candidate.hunk.language == "python" and syntax_error(text) is None:
+    if candidate.hunk.language == "python" and base_parses:
         error = syntax_error(patched)
         if error is not None:
             return f"breaks Python syntax ({error})"

@@ -62,7 +62,8 @@ class ToolRunner:
         if self.on_start is not None:
             self.on_start(gate.name, argv)
         started = time.monotonic()
-        outcome = _execute(argv, job.root, gate.environment(self.env, job), job.settings.timeout_s)
+        env = gate.environment({"PATH": os.defpath, **self.env}, job)  # semgrep calls uname
+        outcome = _execute(argv, job.root, env, job.settings.timeout_s)
         log.info(
             "gate %s: %d files in %.2fs", gate.name, len(job.files), time.monotonic() - started
         )
@@ -70,7 +71,8 @@ class ToolRunner:
             return GateUnavailable(gate.name, outcome)
         code, out, err = outcome
         if code not in gate.ok_codes:
-            return GateUnavailable(gate.name, f"{gate.tool} exited with code {code}: {_tail(err)}")
+            last_words = _tail(err or out)  # semgrep --quiet explains itself in its JSON
+            return GateUnavailable(gate.name, f"{gate.tool} exited with code {code}: {last_words}")
         try:
             return GateResult(gate.name, tuple(gate.parse(out, job)))
         except (ValueError, KeyError, TypeError) as exc:
@@ -111,7 +113,7 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     proc.communicate()
 
 
-def _tail(stderr: str) -> str:
-    """The last non-empty line of a tool's stderr: usually the error itself."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "(no output on stderr)"
+def _tail(output: str) -> str:
+    """The last non-empty line of a tool's output: usually the error itself."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "(no output)"

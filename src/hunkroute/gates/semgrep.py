@@ -4,6 +4,10 @@ Only local ``--config`` paths, ``--metrics=off``, no version check, no login: th
 scrubbed of ``SEMGREP_*`` variables (an app token or ``SEMGREP_RULES`` would change what runs) and
 semgrep's settings and log files are kept in the batch's temporary tree, not in ``$HOME``.
 Python files are always scanned; files in other languages only when the user gave rules.
+
+``scan --experimental`` runs semgrep's native CLI (osemgrep) instead of its Python wrapper: the
+same engine, rules and JSON, but it starts in about 0.25 s where the wrapper takes 2-6 s (measured
+with semgrep 1.185 on a 2-core runner), which is most of a batch's cost.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ class SemgrepGate:
         if not targets:
             return None
         configs = [f"--config={path}" for path in (str(PACK), *user_rules)]
-        return ["scan", "--json", *OFFLINE_FLAGS, *configs, "--", *targets]
+        return ["scan", "--experimental", "--json", *OFFLINE_FLAGS, *configs, "--", *targets]
 
     def environment(self, env: Mapping[str, str], job: GateJob) -> dict[str, str]:
         return offline_environment(env, job.root)

@@ -55,6 +55,9 @@ def _hunk(result: HunkResult) -> dict[str, Any]:
         "route_reason": route.reason,
         "status": result.status,
         "cost_usd": nano_to_usd(result.cost_nano),
+        "input_tokens": sum(a.input_tokens for a in result.attempts),
+        "output_tokens": sum(a.output_tokens for a in result.attempts),
+        "latency_ms": sum(a.latency_ms for a in result.attempts),
         "redacted": result.redacted,
         "attempts": [_attempt(a) for a in result.attempts],
     }

@@ -31,16 +31,25 @@ def _where(file: str, start: int, end: int) -> str:
 
 
 def hunk_rows(results: Iterable[HunkResult]) -> list[list[str]]:
-    rows = [["HUNK", "CATEGORY", "ROUTE", "COST", "STATUS", "WHY"]]
+    rows = [["HUNK", "CATEGORY", "MODEL", "TOKENS", "COST", "LATENCY", "STATUS", "WHY"]]
     for r in results:
-        model = r.route.model or "-"
+        answered = [a.model for a in r.attempts if a.outcome in ("ok", "cached", "rejected")]
+        model = answered[-1] if answered else r.route.model or "-"
         cost = r.cost_nano if r.attempts else r.route.reservation_nano
         mark = "" if r.attempts else "~"
+        tokens = sum(a.input_tokens + a.output_tokens for a in r.attempts)
+        latency = sum(a.latency_ms for a in r.attempts)
         rows.append(
             [_where(r.hunk.file, r.hunk.new_start, r.hunk.new_end), r.classification.category,
-             model, f"{mark}{money(cost)}", r.status, _why(r.classification.reasons)]
+             model, str(tokens) if r.attempts else "-", f"{mark}{money(cost)}",
+             f"{latency}ms" if r.attempts else "-", r.status + _redacted(r),
+             _why(r.classification.reasons)]
         )  # fmt: skip
     return rows
+
+
+def _redacted(result: HunkResult) -> str:
+    return " (redacted)" if result.redacted else ""
 
 
 def _why(reasons: Sequence[str], width: int = 60) -> str:

@@ -1,0 +1,102 @@
+"""Gates in the pipeline and the CLI: blocking findings, free suggestions, failures, plan."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hunkroute import config as configmod
+from hunkroute import pipeline
+from hunkroute.gates.runner import ToolRunner
+from hunkroute.source import LoadedDiff
+from tests.helpers.cli import FIXTURES, run_cli, run_main
+from tests.helpers.gates import MemorySnapshot, Starts, line_of, unified
+
+
+@pytest.mark.tools
+def test_run_offline_blocks_on_shell_true_and_proposes_validated_ruff_fixes(
+    tmp_path: Path,
+) -> None:
+    """The issue's done-when: bandit and semgrep on the line, ruff's safe fixes validated."""
+    shutil.copytree(FIXTURES / "gates" / "shell-true", tmp_path, dirs_exist_ok=True)
+    shutil.copy(FIXTURES / "diffs" / "adds-shell-true.diff", tmp_path / "change.diff")
+    result = run_cli(["run", "--offline", "--diff", "change.diff", "--format", "json"], tmp_path)
+    assert result.code == 1, result.err
+    report = json.loads(result.out)
+    source = (tmp_path / "tools" / "deploy.py").read_text(encoding="utf-8")
+    shell_line = line_of(source, "shell=True")
+    on_line = {(f["source"], f["rule"]) for f in report["findings"] if f["line"] == shell_line}
+    assert {("bandit", "B602"), ("semgrep", "subprocess-shell-true")} <= on_line
+    fixes = {f["rule"]: f for f in report["findings"] if f["suggestion"] is not None}
+    assert set(fixes) == {"F401", "F541"}
+    assert all(f["validated"] and f["source"] == "ruff" for f in fixes.values())
+    assert fixes["F541"]["suggestion"] == '    label = "deploy"'
+    assert report["problems"] == []
+    assert [h["category"] for h in report["hunks"]] == ["review"]
+
+
+def write_change(root: Path, config: str) -> None:
+    (root / "ok.py").write_text("x = 1\n", encoding="utf-8")
+    (root / "change.diff").write_text(unified("ok.py", "", "x = 1\n"), encoding="utf-8")
+    (root / "broken.toml").write_text("this is [not toml\n", encoding="utf-8")
+    (root / "hunkroute.yaml").write_text(config, encoding="utf-8")
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize(("fail_closed", "code"), [("true", 4), ("false", 0)])
+def test_a_crashing_gate_is_a_problem_and_exit_4_only_when_fail_closed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fail_closed: str,
+    code: int,
+) -> None:
+    config = f"fail_closed: {fail_closed}\ngates:\n  - name: ruff\n    config: broken.toml\n"
+    write_change(tmp_path, config)
+    monkeypatch.chdir(tmp_path)
+    result = run_main(["run", "--offline", "--diff", "change.diff"], capsys)
+    assert result.code == code
+    assert "problem: gate ruff unavailable: ruff exited with code 2" in result.out
+    assert "Traceback" not in result.err
+
+
+def loaded(path: str, old: str, new: str) -> LoadedDiff:
+    data = unified(path, old, new).encode()
+    return LoadedDiff(data, "test", MemorySnapshot({path: new}))
+
+
+def test_plan_starts_no_gate_and_says_so() -> None:
+    starts = Starts()
+    prepared = pipeline.prepare(
+        loaded("a.py", "", "import subprocess\nsubprocess.call(c, shell=True)\n"),
+        configmod.load(None),
+        pipeline.RunOptions(),
+        {},
+        for_plan_only=True,
+        tools=ToolRunner(dict(os.environ), on_start=starts),
+    )
+    assert starts.calls == []
+    assert prepared.prescan == ()
+    assert any("static gates not run by plan" in note for note in prepared.notes)
+
+
+OLD = "def first():\n    return 1\n" + "\n" * 12 + "def second():\n    return 2\n"
+NEW = OLD.replace("return 1", "return eval(expr)").replace("return 2", "return 3")
+
+
+@pytest.mark.tools
+def test_a_gate_finding_makes_only_its_own_hunk_a_review() -> None:
+    config = configmod.loads("gates: [bandit]\n", "test config")
+    prepared = pipeline.prepare(
+        loaded("calc.py", OLD, NEW), config, pipeline.RunOptions(offline=True), dict(os.environ)
+    )
+    categories = {item.hunk.new_start: item.classification for item in prepared.items}
+    assert len(categories) == 2
+    first, second = (categories[k] for k in sorted(categories))
+    assert first.category == "review" and first.reasons[0].startswith("bandit B307")
+    assert second.category != "review" and not any("B307" in r for r in second.reasons)
+    assert [(f.rule, f.line) for f in prepared.prescan] == [("B307", 2)]
