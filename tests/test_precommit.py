@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,3 +231,39 @@ class TestPushStage:
             repo, f"refs/heads/main {head} refs/heads/main {ZERO}\n", capsys, monkeypatch
         )
         assert b"new file mode" in data and b"+x = 1" in data
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_real_provider_outage_is_one_line_and_never_blocks(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(
+        "hunkroute.yaml",
+        f"""\
+fail_closed: true
+gates: []
+retry: {{max_retries: 0, backoff_s: 0}}
+providers:
+  - name: local
+    base_url: http://127.0.0.1:{closed_port()}/v1
+    model: coder
+    api_key_env: LOCAL_KEY
+    cost_per_input_token: 0.000001
+    cost_per_output_token: 0.000002
+    quality: 9.5
+    supported_tasks: [review, debugging, boilerplate]
+""",
+    )
+    repo.write("app.py", "import subprocess\n\n\ndef run(cmd):\n    return subprocess.run(cmd)\n")
+    repo.git("add", "-A")
+    monkeypatch.setenv("LOCAL_KEY", "test-key")
+    result = run_main(["precommit"], capsys)
+    assert result.code == 0
+    outage = [line for line in result.err.splitlines() if line.endswith("this does not block")]
+    assert len(outage) == 1 and "provider local unavailable" in outage[0]
+    assert result.err.splitlines()[-1].startswith("hunkroute: passed")
