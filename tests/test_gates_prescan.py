@@ -32,8 +32,8 @@ CHANGES = changes_of(
         "nosec.py": ("", NOSEC),
         "fixes.py": ("", FIXES),
         "web/app.js": ("", APP_JS),
-        "stale.py": ("", "x = 1\n"),
-        "missing.py": ("", "y = 2\n"),
+        "stale.py": ("x = 0\n", "x = 1\n"),
+        "missing.py": ("y = 1\n", "y = 2\n"),
     }
 )
 
@@ -101,13 +101,14 @@ def test_ruff_safe_fixes_arrive_as_unvalidated_suggestions(
 
 
 @pytest.mark.tools
-def test_files_not_matching_the_diff_are_left_out_with_a_note(
+def test_files_missing_or_not_matching_are_gated_on_the_diff_alone(
     scanned: tuple[Prescan, Starts],
 ) -> None:
     notes = "\n".join(scanned[0].notes)
-    assert "stale.py: not gated (line 1 differs from the diff" in notes
-    assert "missing.py: not gated (its new version cannot be read)" in notes
-    assert set(scanned[0].baseline.texts) == set(NEW_FILES)
+    assert "stale.py: gated on the diff alone (line 1 on disk differs from the diff)" in notes
+    assert "missing.py: gated on the diff alone (its new version cannot be read)" in notes
+    assert scanned[0].baseline.texts["stale.py"] == "x = 1\n"  # the diff's, not the disk's
+    assert scanned[0].baseline.partial == {"stale.py", "missing.py"}
 
 
 def test_a_missing_rules_path_is_a_config_error(tmp_path: Path) -> None:

@@ -100,3 +100,18 @@ def test_a_gate_finding_makes_only_its_own_hunk_a_review() -> None:
     assert first.category == "review" and first.reasons[0].startswith("bandit B307")
     assert second.category != "review" and not any("B307" in r for r in second.reasons)
     assert [(f.rule, f.line) for f in prepared.prescan] == [("B307", 2)]
+
+
+@pytest.mark.tools
+def test_a_diff_without_its_files_is_gated_on_the_lines_it_shows(tmp_path: Path) -> None:
+    """The README's demo: the example diff alone, outside any checkout, blocks on shell=True."""
+    example = Path(__file__).parents[1] / "examples" / "pr-export-and-billing.diff"
+    result = run_cli(["run", "--offline", "--diff", str(example), "--format", "json"], tmp_path)
+    assert result.code == 1, result.err
+    report = json.loads(result.out)
+    blocking = {(f["file"], f["source"], f["rule"]) for f in report["findings"]}
+    assert {
+        ("app/export.py", "bandit", "B602"),
+        ("app/export.py", "semgrep", "subprocess-shell-true"),
+    } <= blocking
+    assert not any(f["source"] == "ruff" for f in report["findings"])  # fragments: no pyflakes

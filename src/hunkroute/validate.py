@@ -217,7 +217,10 @@ def build_judge(
                 bases[path] = Target(BASE, path, text, candidate.hunk.language)
             if candidate.hunk.language == "python" and path in texts and path not in parses:
                 parses[path] = syntax_error(texts[path]) is None
-            variants[index] = _variant(index, candidate, texts.get(path), parses.get(path, False))
+            variant = _variant(index, candidate, texts.get(path), parses.get(path, False))
+            if isinstance(variant, Target) and path in baseline.partial:
+                variant = replace(variant, partial=True)
+            variants[index] = variant
         targets = [t for t in variants.values() if isinstance(t, Target)]
         result = scan([*bases.values(), *targets], setup, runner, only) if targets else None
         return [_verdict(c, variants[i], texts, baseline, result) for i, c in enumerate(candidates)]

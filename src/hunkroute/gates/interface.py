@@ -24,7 +24,8 @@ class GateJob:
 
     ``files`` maps each path relative to ``root`` to its text and ``languages`` to its language;
     ``trees`` are the top folders of ``root`` (one per variant), each holding a copy of the
-    repository's root config files named in ``user_configs`` (name → text).
+    repository's root config files named in ``user_configs`` (name → text). ``partial`` files
+    are fragments rebuilt from the diff (``diffview.py``).
     """
 
     root: str
@@ -33,6 +34,7 @@ class GateJob:
     trees: tuple[str, ...]
     settings: GateConfig
     user_configs: Mapping[str, str]
+    partial: frozenset[str] = frozenset()
 
     def python_files(self) -> list[str]:
         return [path for path, language in self.languages.items() if language == "python"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from hunkroute.gates.diffview import diff_view
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import BASE, GateSetup, Target, scan
 from hunkroute.model import ChangeSet, FileChange, Finding
@@ -24,6 +25,7 @@ class Baseline:
     languages: Mapping[str, str] = field(default_factory=dict)
     findings: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict)
     ran: tuple[str, ...] = ()
+    partial: frozenset[str] = frozenset()  # texts rebuilt from the diff alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +60,19 @@ def targets(changes: ChangeSet, snapshot: Snapshot) -> tuple[list[Target], list[
         if file.skip_reason or file.status == "deleted" or not any(h.added for h in file.hunks):
             continue
         text, problem = _read(file, snapshot)
-        if text is None:
-            notes.append(f"{file.path}: not gated ({problem})")
-        else:
+        if text is not None:
             found.append(Target(BASE, file.path, text, file.language))
+            continue
+        text, complete = diff_view(file)
+        found.append(Target(BASE, file.path, text, file.language, partial=not complete))
+        if not complete:
+            without = ": no ruff" if file.language == "python" else ""
+            notes.append(f"{file.path}: gated on the diff alone ({problem}){without}")
     return found, notes
 
 
 def _read(file: FileChange, snapshot: Snapshot) -> tuple[str | None, str]:
+    """The file's new version, or why it cannot be used (missing, or not what the diff says)."""
     data = snapshot.read(file.path)
     if data is None:
         return None, "its new version cannot be read"
@@ -77,7 +84,7 @@ def _read(file: FileChange, snapshot: Snapshot) -> tuple[str | None, str]:
     for hunk in file.hunks:
         for line in hunk.added:
             if line.number > len(lines) or lines[line.number - 1].rstrip("\r") != line.text:
-                return None, f"line {line.number} differs from the diff: check out the diff's head"
+                return None, f"line {line.number} on disk differs from the diff"
     return text, ""
 
 
@@ -92,6 +99,7 @@ def prescan(
         languages={t.path: t.language for t in found},
         findings={t.path: result.of(BASE, t.path) for t in found},
         ran=result.ran,
+        partial=frozenset(t.path for t in found if t.partial),
     )
     added = added_lines(changes)
     scoped = (

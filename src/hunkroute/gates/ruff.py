@@ -51,7 +51,7 @@ class RuffGate:
     ok_codes = frozenset({0, 1})
 
     def command(self, job: GateJob) -> list[str] | None:
-        targets = sorted(job.python_files())
+        targets = sorted(p for p in job.python_files() if p not in job.partial)
         if not targets:
             return None
         args = ["check", "--output-format", "json", "--no-cache", "--force-exclude"]

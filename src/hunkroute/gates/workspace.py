@@ -35,6 +35,7 @@ class Target:
     path: str
     text: str
     language: str
+    partial: bool = False  # rebuilt from the diff alone: no ruff (see diffview.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +94,10 @@ def scan(
         folders = _write(root, targets, setup.user_configs)
         files = {_key(folders, t): t.text for t in targets}
         languages = {_key(folders, t): t.language for t in targets}
+        partial = frozenset(_key(folders, t) for t in targets if t.partial)
+        trees = tuple(folders.values())
         jobs = [
-            GateJob(root, files, languages, tuple(folders.values()), gate, setup.user_configs)
+            GateJob(root, files, languages, trees, gate, setup.user_configs, partial)
             for gate in gates
         ]
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
