@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from hunkroute import config, diff
 from hunkroute.errors import DiffError, InputError
 from hunkroute.source import DiffSource, GitObjects, WorkTree, load
+from tests.helpers.cli import run_main
 from tests.helpers.gitrepo import GitRepo
 
 FILES = config.load(None).files
@@ -101,3 +103,43 @@ def test_work_tree_never_reads_outside_its_root(tmp_path: Path) -> None:
 
 def test_git_objects_missing_file(repo: GitRepo) -> None:
     assert GitObjects(repo.root, "HEAD").read("missing.py") is None
+
+
+# --- the local "check before I push" run (issue 6) ---------------------------------------------
+
+
+def test_default_includes_untracked_files_without_touching_the_index(
+    tmp_path: Path, repo: GitRepo
+) -> None:
+    repo.bare_remote(tmp_path / "remote.git")
+    repo.git("branch", "-q", "--set-upstream-to=origin/main")
+    repo.write(".gitignore", "ignored.py\n")
+    repo.write("new_module.py", "def f():\n    return 1\n")
+    repo.write("ignored.py", "secret = 1\n")
+    before = repo.git("status", "--porcelain")
+    loaded = load(DiffSource("upstream"), repo.root)
+    assert paths(loaded.data) == {".gitignore", "new_module.py"}
+    assert "uncommitted and untracked changes included" in loaded.origin
+    assert repo.git("status", "--porcelain") == before  # still untracked, nothing staged
+
+
+def test_run_without_input_flags_says_which_range_it_used(
+    tmp_path: Path,
+    repo: GitRepo,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo.write("hunkroute.yaml", "gates: []\n")
+    repo.commit("config")
+    repo.bare_remote(tmp_path / "remote.git")
+    repo.git("remote", "set-head", "origin", "main")  # no upstream: origin/HEAD is the base
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.write("base.py", "x = 2\n")
+    monkeypatch.chdir(repo.root)
+    result = run_main(["run", "--offline", "--format", "json"], capsys)
+    assert result.code == 0
+    assert result.err.splitlines()[0] == (
+        "hunkroute: checking working tree (uncommitted and untracked changes included) "
+        f"against origin/main (merge-base {base[:12]})"
+    )
+    assert [h["file"] for h in json.loads(result.out)["hunks"]] == ["base.py"]

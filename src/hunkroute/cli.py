@@ -54,6 +54,8 @@ class CliOptions:
     title: str = ""
     force: bool = False
     verbosity: int = 0
+    hooks: bool = False
+    pre_push: str | None = None
 
 
 def _add_input_flags(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +71,20 @@ def _add_input_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", type=float, metavar="USD", help="hard budget for this run")
     parser.add_argument("--title", default="", help="the PR title: a classification signal")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE, not stdout")
+
+
+def _add_precommit(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--offline", action="store_true", help="static gates only: no model, no cost"
+    )
+    parser.add_argument(
+        "--budget", type=float, metavar="USD", help="budget (default precommit.budget_usd)"
+    )
+    parser.add_argument(
+        "--pre-push",
+        metavar="REMOTE",
+        help="check what a push to REMOTE brings (refs on stdin, as git gives them)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,9 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_flags(plan)
     plan.add_argument("--format", choices=PLAN_FORMATS, default="text")
     commands.add_parser("github", parents=[common], help="run inside GitHub Actions and post")
-    commands.add_parser("precommit", parents=[common], help="check the staged change")
+    precommit = commands.add_parser("precommit", parents=[common], help="check a commit or push")
+    _add_precommit(precommit)
     init = commands.add_parser("init", parents=[common], help="write a starter hunkroute.yaml")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument(
+        "--hooks", action="store_true", help="install the git hooks of hooks/ instead"
+    )
     return parser
 
 
@@ -114,6 +134,8 @@ def parse_args(argv: Sequence[str]) -> CliOptions:
         title=getattr(ns, "title", ""),
         force=getattr(ns, "force", False),
         verbosity=ns.verbose - ns.quiet,
+        hooks=getattr(ns, "hooks", False),
+        pre_push=getattr(ns, "pre_push", None),
     )
     _check(options)
     return options
@@ -189,7 +211,10 @@ def command_run(options: CliOptions) -> int:
 
     cwd = Path.cwd()
     config = build_config(options, cwd)
-    loaded = source.load(diff_source(options), cwd)
+    wanted = diff_source(options)
+    loaded = source.load(wanted, cwd)
+    if wanted.kind == "upstream":  # the user named no range: say which one was chosen
+        print(f"hunkroute: checking {loaded.origin}", file=sys.stderr)
     run_options = pipeline.RunOptions(title=options.title, offline=options.offline)
     progress = progress_line if sys.stderr.isatty() else None
     report = pipeline.run(loaded, config, run_options, os.environ, progress=progress)
@@ -247,6 +272,9 @@ def command_plan(options: CliOptions) -> int:
 def command_init(options: CliOptions) -> int:
     from hunkroute.starter import write_starter
 
+    if options.hooks:
+        return command_init_hooks(options)
+
     path = write_starter(Path(options.config or "hunkroute.yaml"), force=options.force)
     print(
         f"hunkroute: wrote {path}; edit providers and budget_usd, then run 'hunkroute plan'",
@@ -255,8 +283,46 @@ def command_init(options: CliOptions) -> int:
     return 0
 
 
-def command_not_yet(options: CliOptions) -> int:
-    raise UsageError(f"'{options.command}' is not available in this version yet")
+# --- precommit and init --hooks (issue 6) ---------------------------------------------------
+
+
+def _git_root() -> Path:
+    from hunkroute.source import repo_root
+
+    root = repo_root(Path.cwd())
+    if root is None:
+        raise UsageError(f"{Path.cwd()}: not inside a git repository")
+    return root
+
+
+def command_precommit(options: CliOptions) -> int:
+    import time
+
+    from hunkroute import precommit
+
+    root = _git_root()
+    config = precommit.interactive(build_config(options, root), options.budget is not None)
+    sources = precommit.hook_sources(root, os.environ, options.pre_push, sys.stdin)
+    hook = precommit.HookRun(
+        options.offline, use_color(sys.stdout), sys.stdout, sys.stderr, time.monotonic
+    )
+    return precommit.check(root, sources, config, hook, os.environ)
+
+
+def command_init_hooks(options: CliOptions) -> int:
+    from hunkroute import hookinstall
+
+    folder, written = hookinstall.install(_git_root(), sys.executable, options.force)
+    names = ", ".join(p.name for p in written)
+    print(
+        f"hunkroute: installed {names} in {folder} (runs {sys.executable} -m hunkroute);"
+        " skip once with 'git commit --no-verify' or 'git push --no-verify'",
+        file=sys.stderr,
+    )
+    return 0
+
+
+# --- end of issue 6 ---------------------------------------------------------------------------
 
 
 # --- github command (issue 5): the body lives in ghaction.py ---
@@ -274,7 +340,7 @@ COMMANDS = {
     "plan": command_plan,
     "init": command_init,
     "github": command_github,
-    "precommit": command_not_yet,
+    "precommit": command_precommit,
 }
 
 

@@ -8,8 +8,13 @@ prompts see exactly the code the diff describes.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -75,11 +80,19 @@ class GitObjects:
         return result.stdout if result.returncode == 0 else None
 
 
-def _git(root: Path, args: list[str], check: bool = True) -> subprocess.CompletedProcess[bytes]:
+def _git(
+    root: Path,
+    args: list[str],
+    check: bool = True,
+    env: Mapping[str, str] | None = None,
+    stdin: bytes | None = None,
+) -> subprocess.CompletedProcess[bytes]:
     try:
         result = subprocess.run(
             ["git", "-c", "core.quotePath=true", *args],
             cwd=root,
+            env=env,
+            input=stdin,
             capture_output=True,
             check=False,
         )
@@ -99,6 +112,12 @@ def repo_root(start: Path) -> Path | None:
     return Path(result.stdout.decode().strip())
 
 
+def git_path(root: Path, name: str) -> Path:
+    """Where git keeps ``name`` (``hooks``, ``index``); honours ``core.hooksPath`` and the like."""
+    found = Path(_git(root, ["rev-parse", "--git-path", name]).stdout.decode().strip())
+    return found if found.is_absolute() else root / found
+
+
 def load(source: DiffSource, cwd: Path) -> LoadedDiff:
     """Read the diff the user asked for."""
     if source.kind == "file":
@@ -111,12 +130,7 @@ def load(source: DiffSource, cwd: Path) -> LoadedDiff:
         data = _git(root, [*GIT_DIFF_FLAGS, "--cached"]).stdout
         return LoadedDiff(data, "staged changes (git diff --cached)", GitObjects(root, ""))
     if source.kind == "range":
-        assert source.base is not None
-        head = source.head or "HEAD"
-        for rev in (source.base, head):
-            _verify(root, rev)
-        data = _git(root, [*GIT_DIFF_FLAGS, f"{source.base}...{head}"]).stdout
-        return LoadedDiff(data, f"{source.base}...{head}", GitObjects(root, head))
+        return _range(root, source.base, source.head or "HEAD")
     return _against_upstream(root)
 
 
@@ -131,6 +145,19 @@ def _from_file(path: str, cwd: Path) -> LoadedDiff:
             raise DiffError(f"{path}: cannot read diff: {exc.strerror or exc}") from exc
         origin = path
     return LoadedDiff(data, origin, WorkTree(repo_root(cwd) or cwd))
+
+
+def _range(root: Path, base: str | None, head: str) -> LoadedDiff:
+    """``base...head``; no base means a history new to the remote: every file of ``head``."""
+    for rev in (base, head):
+        if rev is not None:
+            _verify(root, rev)
+    if base is None:
+        empty_tree = _git(root, ["hash-object", "-t", "tree", "--stdin"], stdin=b"").stdout
+        data = _git(root, [*GIT_DIFF_FLAGS, empty_tree.decode().strip(), head]).stdout
+        return LoadedDiff(data, f"{head} (new history: every file)", GitObjects(root, head))
+    data = _git(root, [*GIT_DIFF_FLAGS, f"{base}...{head}"]).stdout
+    return LoadedDiff(data, f"{base}...{head}", GitObjects(root, head))
 
 
 def _verify(root: Path, rev: str) -> None:
@@ -159,6 +186,58 @@ def _against_upstream(root: Path) -> LoadedDiff:
             "use --base REV, --staged or --diff FILE"
         )
     base = _git(root, ["merge-base", "HEAD", upstream]).stdout.decode().strip()
-    data = _git(root, [*GIT_DIFF_FLAGS, base]).stdout
-    origin = f"working tree against {upstream} (merge-base {base[:12]})"
+    with _untracked_as_new(root) as env:
+        data = _git(root, [*GIT_DIFF_FLAGS, base], env=env).stdout
+    origin = (
+        f"working tree (uncommitted and untracked changes included) against {upstream} "
+        f"(merge-base {base[:12]})"
+    )
     return LoadedDiff(data, origin, WorkTree(root))
+
+
+@contextmanager
+def _untracked_as_new(root: Path) -> Iterator[dict[str, str]]:
+    """An environment whose index also lists untracked files, so ``git diff REV`` shows them.
+
+    ``git diff REV`` only walks paths the index knows. Marking untracked (not ignored) files
+    intent-to-add in a throwaway copy of the index includes them without touching the user's.
+    """
+    index = git_path(root, "index")
+    with tempfile.TemporaryDirectory(prefix="hunkroute-index-") as folder:
+        env = {**os.environ, "GIT_INDEX_FILE": str(Path(folder) / "index")}
+        if index.is_file():
+            shutil.copyfile(index, env["GIT_INDEX_FILE"])
+        untracked = _git(root, ["ls-files", "--others", "--exclude-standard", "-z"]).stdout
+        if untracked:
+            add = ["add", "--intent-to-add", "--pathspec-from-file=-", "--pathspec-file-nul"]
+            _git(root, add, env=env, stdin=untracked)
+        yield env
+
+
+def is_null_sha(sha: str) -> bool:
+    """git's all-zero object name: "no such ref" in hook input (SHA-1 or SHA-256 repos)."""
+    return set(sha) == {"0"}
+
+
+def pushed_range(root: Path, local_sha: str, remote_sha: str, remote: str) -> DiffSource | None:
+    """The change a push of ``local_sha`` brings to ``remote``; None when it brings nothing.
+
+    Like pre-commit's pre-push logic: against the remote's old tip when we have it, else from
+    the parent of the first commit no ref of ``remote`` has (a new branch); a history with no
+    such parent is new as a whole.
+    """
+    if is_null_sha(local_sha):
+        return None  # a deletion: no new code to check
+    if not is_null_sha(remote_sha) and _is_commit(root, remote_sha):
+        return DiffSource("range", base=remote_sha, head=local_sha)
+    listed = _git(root, ["rev-list", "--topo-order", "--reverse", local_sha, "--not",
+                         f"--remotes={remote}"]).stdout.decode().split()  # fmt: skip
+    if not listed:
+        return None
+    parent = _git(root, ["rev-parse", "--verify", "--quiet", f"{listed[0]}^"], check=False)
+    base = parent.stdout.decode().strip() if parent.returncode == 0 else None
+    return DiffSource("range", base=base, head=local_sha)
+
+
+def _is_commit(root: Path, sha: str) -> bool:
+    return _git(root, ["cat-file", "-e", f"{sha}^{{commit}}"], check=False).returncode == 0

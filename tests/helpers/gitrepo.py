@@ -37,3 +37,18 @@ class GitRepo:
 
     def git_bytes(self, *args: str) -> bytes:
         return subprocess.run(["git", *args], cwd=self.root, capture_output=True, check=True).stdout
+
+    def bare_remote(self, path: Path, name: str = "origin") -> Path:
+        """A bare repository at ``path``, added as remote ``name``, with ``main`` pushed to it."""
+        self.git("init", "-q", "--bare", str(path))
+        self.git("remote", "add", name, str(path))
+        self.git("push", "-q", name, "main")
+        return path
+
+
+def scratch_repo(root: Path) -> GitRepo:
+    """A repository with one committed Python file (``app.py``) on ``main``."""
+    repo = GitRepo(root)
+    repo.write("app.py", "def double(x):\n    return 2 * x\n")
+    repo.commit("base")
+    return repo
