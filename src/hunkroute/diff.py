@@ -218,19 +218,25 @@ def _read_body(lines: list[str], index: int, match: re.Match[str]) -> tuple[_Bod
     old_left = 1 if match[2] is None else int(match[2])
     new_left = 1 if match[4] is None else int(match[4])
     header, added, removed, context = index, [], [], []
-    while (old_left > 0 or new_left > 0) and index < len(lines):
+    end = len(lines)
+    while (old_left > 0 or new_left > 0) and index < end:
         line = lines[index]
-        kind, text = line[:1], line[1:].rstrip("\r\n")
-        if kind == "+":
-            added.append(Line(new_no, text))
-            new_no, new_left = new_no + 1, new_left - 1
-        elif kind == "-":
-            removed.append(Line(old_no, text))
-            old_no, old_left = old_no + 1, old_left - 1
-        elif kind in (" ", "\n", ""):  # some tools strip the space of an empty context line
-            context.append(Line(new_no, text))
-            old_no, new_no, old_left, new_left = old_no + 1, new_no + 1, old_left - 1, new_left - 1
         index += 1
+        kind = line[:1]
+        if kind == "+":
+            added.append(Line(new_no, line[1:].rstrip("\r\n")))
+            new_no += 1
+            new_left -= 1
+        elif kind == "-":
+            removed.append(Line(old_no, line[1:].rstrip("\r\n")))
+            old_no += 1
+            old_left -= 1
+        elif kind == " " or kind == "\n" or not kind:  # some tools strip an empty line's space
+            context.append(Line(new_no, line[1:].rstrip("\r\n")))
+            old_no += 1
+            new_no += 1
+            old_left -= 1
+            new_left -= 1
     while index < len(lines) and lines[index].startswith("\\"):
         index += 1  # "\ No newline at end of file"
     body = _Body(header, int(match[1]), int(match[3]), tuple(added), tuple(removed), tuple(context))
