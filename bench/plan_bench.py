@@ -74,7 +74,10 @@ def whole_plan(text: str, conf: config.Config) -> int:
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     text = generate(count)
-    conf = config.load(None)
+    # caps lifted so that every hunk is really routed and batched, not cut at limits.max_hunks
+    conf = config.loads(
+        "budget_usd: 100\nlimits: {max_hunks: 20000, max_model_requests: 5000}\n", "bench"
+    )
     assert whole_plan(text, conf) == count
     parse_only = timed(lambda: PatchSet(text))
     plan_all = timed(lambda: whole_plan(text, conf))

@@ -247,20 +247,21 @@ def _book(
     routes: dict[str, Route],
 ) -> list[Batch]:
     """Book requests riskiest first; a request that does not fit gets cheaper, smaller, or none."""
-    booked: list[Batch] = []
+    booked: list[tuple[int, int, Batch]] = []
     left = budget_nano
-    ranked = sorted(requests, key=lambda b: -config.risk(b.category))
-    for batch in ranked:
-        for option in _fitting_options(batch, config, providers, left):
-            booked.append(option)
+    ranked = sorted(range(len(requests)), key=lambda i: -config.risk(requests[i].category))
+    for index in ranked:
+        batch = requests[index]
+        options = _fitting_options(batch, config, providers, left)
+        for sub, option in enumerate(options):
+            booked.append((index, sub, option))
             left -= option.reservation_nano
-        covered = {h for b in booked for h in b.hunk_ids}
+        covered = {h for option in options for h in option.hunk_ids}
         for hunk_id in batch.hunk_ids:
             if hunk_id not in covered:
                 reason = f"budget: ${left / 1e9:.6f} left of ${budget_nano / 1e9:.4f}"
                 routes[hunk_id] = Route(hunk_id, batch.category, None, "skipped_budget", reason)
-    order = {id(b): i for i, b in enumerate(requests)}
-    return sorted(booked, key=lambda b: (order.get(id(b), len(order)), b.hunk_ids))
+    return [option for _, _, option in sorted(booked, key=lambda entry: entry[:2])]
 
 
 def _fitting_options(
