@@ -58,7 +58,7 @@ def answer(seen: Seen) -> Say | str:
         return Say(status=503, text=echo)
     if behaviour == "obeys":  # a model that follows the hunk's injected instructions
         return findings({"line": SHELL_LINE, "end_line": SHELL_LINE, "severity": "warning",
-                         "message": "Simpler: run the command directly.", "suggestion": UNSAFE})  # fmt: skip
+                         "message": "Simpler: run it directly.", "suggestion": UNSAFE})  # fmt: skip
     return '{"findings": []}'
 
 
@@ -301,7 +301,9 @@ def print_table(request: pytest.FixtureRequest) -> Iterator[None]:
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None or request.config.getoption("verbose") < 1 or not TABLE:
         return
-    reporter.write_line("\n| fault | mode | exit | spent | first problem |")
-    reporter.write_line("| --- | --- | --- | --- | --- |")
-    for fault, mode, code, spent, problem in TABLE:
-        reporter.write_line(f"| {fault} | {mode} | {code} | {spent} | {problem} |")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        reporter.write_line("\n| fault | mode | exit | spent | first problem |")
+        reporter.write_line("| --- | --- | --- | --- | --- |")
+        for fault, mode, code, spent, problem in TABLE:
+            reporter.write_line(f"| {fault} | {mode} | {code} | {spent} | {problem} |")

@@ -190,9 +190,8 @@ def emit(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from hunkroute.errors import InputError
-
     from hunkroute.cache import atomic_write
+    from hunkroute.errors import InputError
 
     target = Path(output)
     try:
