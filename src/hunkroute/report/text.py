@@ -71,10 +71,23 @@ def findings_block(findings: Sequence[Finding], color: bool) -> list[str]:
             f"{origin} {f.rule}  {f.message}"
         )
         if f.suggestion is not None and f.validated:
-            lines += ["         suggestion:"] + [
-                f"         + {s}" for s in f.suggestion.splitlines()
-            ]
+            lines += _suggestion_lines(f)
     return lines
+
+
+def _suggestion_lines(finding: Finding) -> list[str]:
+    """A validated suggestion; an empty one deletes the lines, which must read as such."""
+    span = (
+        f"{finding.line}"
+        if finding.end_line <= finding.line
+        else f"{finding.line}-{finding.end_line}"
+    )
+    assert finding.suggestion is not None
+    if not finding.suggestion.strip():
+        return [f"         suggestion: delete line(s) {span}"]
+    return [f"         suggestion (replaces line(s) {span}):"] + [
+        f"         + {text}" for text in finding.suggestion.splitlines()
+    ]
 
 
 def totals_line(report: Report) -> str:
