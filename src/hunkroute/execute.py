@@ -7,6 +7,10 @@ not parse — up to ``config.max_attempts`` and while the budget allows. When ev
 round has answered, the suggestions of the whole round are judged at once (the gates start
 once per round, not once per hunk); hunks with a rejected suggestion go to the next round as a
 new work for the next model, told why. Every attempt is recorded per hunk.
+
+An interactive run has a deadline (``Job.deadline_s``, on the ``clock`` passed in) for the
+whole stage, fallback rounds included: calls unanswered by then are dropped (attempt
+``timeout``, hunk ``failed``, charged their reservation) and the rest of the run goes on.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +29,11 @@ from hunkroute import answers
 from hunkroute.budget import Ledger
 from hunkroute.cache import AnswerCache
 from hunkroute.config import Config, ProviderConfig
-from hunkroute.model import Batch, Finding, HunkResult, Judge, Plan
+from hunkroute.model import Batch, HunkResult, Judge, Plan
 from hunkroute.plan import PlanItem
 from hunkroute.providers.http import open_client
 from hunkroute.providers.resilience import Gateway
-from hunkroute.rounds import Outcome, RoundBook, Work
+from hunkroute.rounds import ModelStage, Outcome, RoundBook, Work
 from hunkroute.steps import Stepper
 
 log = logging.getLogger(__name__)
@@ -46,18 +51,7 @@ class Job:
     keys: Mapping[str, str | None] = field(repr=False)
     files: Mapping[str, str | None] = field(repr=False)
     title: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ModelStage:
-    """What the model stage adds to the report."""
-
-    results: Mapping[str, HunkResult]
-    findings: tuple[Finding, ...]
-    problems: tuple[str, ...]
-    notes: tuple[str, ...]
-    spent_nano: int
-    reserved_nano: int
+    deadline_s: float | None = None  # for the whole stage; None: no deadline (``run``)
 
 
 def run(
@@ -65,9 +59,10 @@ def run(
     judge: Judge = answers.checked_judge,
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> ModelStage:
     """The model stage, synchronously (it owns its event loop)."""
-    return asyncio.run(execute(job, judge, transport=transport, progress=progress))
+    return asyncio.run(execute(job, judge, transport=transport, progress=progress, clock=clock))
 
 
 async def execute(
@@ -77,15 +72,18 @@ async def execute(
     progress: Progress | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     rand: Callable[[], float] = random.random,
+    clock: Callable[[], float] = time.monotonic,
 ) -> ModelStage:
     """Run every batch, judge every round, and collect per-hunk results."""
     ledger = Ledger(job.plan.budget_nano)
     pool = sum(p.max_concurrency for p in job.providers) or 1
+    deadline = None if job.deadline_s is None else clock() + job.deadline_s
     async with open_client(pool, transport) as client:
-        gateway = Gateway(client, job.providers, job.keys, job.config.retry, ledger, sleep, rand)
+        gateway = Gateway(client, job.providers, job.keys, job.config.retry, ledger, sleep, rand,
+                          clock, deadline)  # fmt: skip
         cache = AnswerCache(Path(job.config.cache_dir))
         stepper = Stepper(gateway, cache, job.providers, job.config, job.title, job.files)
-        book = RoundBook(job.config, judge)
+        book = RoundBook(job.config, judge, deadline_s=job.deadline_s)
         pending = [_first_work(batch, job) for batch in job.plan.batches]
         while pending:
             outcomes = await _round(stepper, pending, progress)

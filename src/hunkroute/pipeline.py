@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hunkroute import classify, diff, execute, validate
+from hunkroute import classify, diff, validate
 from hunkroute import config as configmod
 from hunkroute.config import Config, ProviderConfig
-from hunkroute.execute import Progress
 from hunkroute.gates.prescan import Baseline, prescan
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import build_setup
@@ -32,7 +32,11 @@ from hunkroute.model import (
     usd_to_nano,
 )
 from hunkroute.plan import PlanItem, make_plan
+from hunkroute.rounds import ModelStage
 from hunkroute.source import LoadedDiff
+
+if TYPE_CHECKING:  # execute brings httpx and the providers: imported only when a model is called
+    from hunkroute.execute import Progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +77,8 @@ def prepare(
     items = tuple(_items(changes, config, options, gated.findings))
     planned, callable_, notes = _providers(config, options, env, for_plan_only)
     budget = usd_to_nano(config.budget_usd)
-    plan = make_plan(items, config, planned, budget, interactive=options.interactive)
+    fast = options.interactive and config.precommit.prefer_low_latency
+    plan = make_plan(items, config, planned, budget, interactive=fast)
     notes = (*notes, *gated.notes)
     return Prepared(
         changes, items, plan, callable_, gated.findings, gated.problems, notes, gated.judge
@@ -209,10 +214,15 @@ def _model_stage(
     env: Mapping[str, str],
     judge: Judge | None,
     progress: Progress | None,
-) -> execute.ModelStage:
-    """Call the planned models (nothing when offline or no key is set); keys read from ``env``."""
+) -> ModelStage:
+    """Call the planned models (nothing when offline or no key is set); keys read from ``env``.
+
+    Interactive runs (``precommit``) stop waiting at ``precommit.deadline_s``; ``run`` does not.
+    """
     if not prepared.providers or not prepared.plan.batches:
-        return execute.ModelStage({}, (), (), (), 0, 0)
+        return ModelStage({}, (), (), (), 0, 0)
+    from hunkroute import execute
+
     files = {b.file for b in prepared.plan.batches}
     job = execute.Job(
         plan=prepared.plan,
@@ -223,6 +233,7 @@ def _model_stage(
               for p in prepared.providers},
         files={path: _read_text(loaded, path) for path in sorted(files)},
         title=options.title,
+        deadline_s=config.precommit.deadline_s if options.interactive else None,
     )  # fmt: skip
     return execute.run(job, judge or prepared.judge, progress=progress)
 

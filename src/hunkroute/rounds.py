@@ -45,6 +45,19 @@ class Outcome:
     answer: Answer | None
     redacted: frozenset[str] = frozenset()
     out_of_budget: bool = False
+    dropped: bool = False  # its last call was dropped at the run's deadline
+
+
+@dataclass(frozen=True, slots=True)
+class ModelStage:
+    """What the model stage adds to the report (here, so the pipeline need not import httpx)."""
+
+    results: Mapping[str, HunkResult]
+    findings: tuple[Finding, ...]
+    problems: tuple[str, ...]
+    notes: tuple[str, ...]
+    spent_nano: int
+    reserved_nano: int
 
 
 def split(attempt: Attempt, parts: int) -> list[Attempt]:
@@ -73,6 +86,8 @@ class RoundBook:
     findings: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
     redacted: set[str] = field(default_factory=set)
     out_of_budget: set[str] = field(default_factory=set)
+    deadline_s: float | None = None
+    dropped: int = 0  # calls dropped at the deadline
 
     def judge_round(self, outcomes: Sequence[Outcome]) -> list[Work]:
         """Record a round, judge its suggestions together, and return the next round's works."""
@@ -97,6 +112,7 @@ class RoundBook:
         self.redacted |= outcome.redacted
         if outcome.out_of_budget:
             self.out_of_budget |= {h.id for h in hunks}
+        self.dropped += outcome.dropped
 
     def verdicts(self, candidates: Sequence[Candidate]) -> dict[Candidate, Verdict]:
         """hunkroute's own checks first; the judge (the gates) sees only what passes them."""
@@ -160,6 +176,11 @@ class RoundBook:
             count = len(failures.get(name, []))
             circuit = "; circuit open for the rest of the run" if name in outages else ""
             lines.append(f"provider {name} unavailable: {reason} ({count} failed call(s){circuit})")
+        if self.dropped:
+            lines.append(
+                f"{self.dropped} model call(s) dropped at the deadline ({self.deadline_s:g} s,"
+                " precommit.deadline_s); the run is judged on what came back"
+            )
         failed = sum(1 for r in results if r.status == "failed")
         if failed:
             lines.append(f"{failed} hunk(s) could not be reviewed by any model")

@@ -32,6 +32,7 @@ class Step:
     answer: Answer | None = None
     unparseable: str | None = None
     out_of_budget: bool = False
+    dropped: bool = False  # at the run's deadline
 
 
 @dataclass
@@ -69,8 +70,9 @@ class Stepper:
             step = await self.attempt(provider, chat, work)
             if step.attempt is not None:
                 attempts.append(step.attempt)
-            if step.answer is not None or step.out_of_budget:
-                return Outcome(work, tuple(attempts), step.answer, redacted, step.out_of_budget)
+            if step.answer is not None or step.out_of_budget or step.dropped:
+                return Outcome(work, tuple(attempts), step.answer, redacted, step.out_of_budget,
+                               step.dropped)  # fmt: skip
             if step.unparseable:
                 feedback = (f"Your previous answer could not be used ({step.unparseable}). "
                             'Answer with the JSON object {"findings": [...]} only.')  # fmt: skip
@@ -132,6 +134,8 @@ class Stepper:
             assert result.failure is not None or result.budget_refused
             detail = result.failure.detail if result.failure else "no answer"
             detail += f" ({result.tries} tr{'y' if result.tries == 1 else 'ies'})"
+            if result.dropped:  # not the provider's fault: no outage, no fallback
+                return Step(_with(base, "timeout", detail), dropped=True)
             self.failures.setdefault(provider.name, []).append(detail)
             outcome = result.failure.outcome if result.failure else "error"
             if result.budget_refused:

@@ -5,6 +5,8 @@ under the provider's concurrency semaphore and each with its own reservation in 
 backing off exponentially with jitter (or as ``Retry-After`` says) between tries. After
 ``retry.breaker_threshold`` consecutive failures, or one fatal one (bad key, no quota), the
 provider's breaker opens and every later call to it fails at once, so the run falls back.
+With a ``deadline`` (interactive runs), a call still unanswered when it passes is dropped: its
+in-flight try is cancelled and charged its whole reservation, since the provider may bill it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,28 @@ class CallResult:
     latency_ms: int
     budget_refused: bool = False
     overcharge: bool = False
+    dropped: bool = False  # the run's deadline passed before an answer came
+
+
+@dataclass(slots=True)
+class _Tally:
+    """One logical call so far, kept outside its loop so that a dropped call keeps its costs."""
+
+    spent: int = 0
+    tries: int = 0
+    latency: int = 0
+    failure: Failure | None = None
+    overcharge: bool = False
+
+    def result(self, reply: Reply | None, budget_refused: bool = False) -> CallResult:
+        failure = None if reply is not None else self.failure
+        return CallResult(reply, failure, self.spent, self.tries, self.latency, budget_refused,
+                          self.overcharge)  # fmt: skip
+
+    def dropped(self, latency_ms: int) -> CallResult:
+        failure = Failure("timeout", "deadline passed before the answer came: call dropped", False)
+        return CallResult(None, failure, self.spent, self.tries, latency_ms,
+                          overcharge=self.overcharge, dropped=True)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -83,10 +107,12 @@ class Gateway:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rand: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
+        deadline: float | None = None,
     ) -> None:
         self.client, self.retry, self.ledger = client, retry, ledger
         self.keys = keys
         self.sleep, self.rand, self.clock = sleep, rand, clock
+        self.deadline = deadline  # on ``clock``; ``None``: calls may take as long as they take
         self.apis = registry()
         self.breakers = {p.name: Breaker(retry.breaker_threshold) for p in providers}
         self.slots = {p.name: asyncio.Semaphore(p.max_concurrency) for p in providers}
@@ -96,36 +122,51 @@ class Gateway:
         return self.breakers[name].open_reason is not None
 
     async def call(self, config: ProviderConfig, chat: ChatRequest, reservation: int) -> CallResult:
-        """One logical call with retries; the ledger sees every try."""
-        spent = tries = latency = 0
-        failure: Failure | None = None
-        overcharge = False
-        while tries <= self.retry.max_retries:
-            tried = await self._try(config, chat, reservation)
+        """One logical call with retries, dropped at the deadline; the ledger sees every try."""
+        tally = _Tally()
+        left = None if self.deadline is None else self.deadline - self.clock()
+        if left is not None and left <= 0:
+            return tally.dropped(0)
+        started = self.clock()
+        scope = asyncio.timeout(left)
+        try:
+            async with scope:
+                return await self._tries(config, chat, reservation, tally)
+        except TimeoutError:
+            if not scope.expired():
+                raise
+            return tally.dropped(round((self.clock() - started) * 1000))
+
+    async def _tries(
+        self, config: ProviderConfig, chat: ChatRequest, reservation: int, tally: _Tally
+    ) -> CallResult:
+        while tally.tries <= self.retry.max_retries:
+            tried = await self._try(config, chat, reservation, tally)
             if tried is None:
-                return CallResult(None, failure, spent, tries, latency, budget_refused=True)
+                return tally.result(None, budget_refused=True)
             if isinstance(tried, Failure):  # the circuit opened: no point waiting for it
-                failure = failure or tried
+                tally.failure = tally.failure or tried
                 break
             outcome, cost, over = tried
-            tries, spent, latency = tries + 1, spent + cost, latency + outcome.latency_ms
-            overcharge = overcharge or over
+            tally.tries, tally.spent = tally.tries + 1, tally.spent + cost
+            tally.latency += outcome.latency_ms
+            tally.overcharge = tally.overcharge or over
             if isinstance(outcome, Reply):
                 self.breakers[config.name].record(None)
-                return CallResult(outcome, None, spent, tries, latency, overcharge=overcharge)
-            failure = outcome
+                return tally.result(outcome)
+            tally.failure = outcome
             if outcome.json_rejected:  # a missing feature, not an outage: ask again in plain text
                 self.plain_text.add(config.name)
                 continue
             self.breakers[config.name].record(outcome)
-            wait = self._wait(outcome, tries - 1)
-            if wait is None or tries > self.retry.max_retries:
+            wait = self._wait(outcome, tally.tries - 1)
+            if wait is None or tally.tries > self.retry.max_retries:
                 break
             await self.sleep(wait)
-        return CallResult(None, failure, spent, tries, latency, overcharge=overcharge)
+        return tally.result(None)
 
     async def _try(
-        self, config: ProviderConfig, chat: ChatRequest, reservation: int
+        self, config: ProviderConfig, chat: ChatRequest, reservation: int, tally: _Tally
     ) -> tuple[Reply | Failure, int, bool] | Failure | None:
         """One HTTP try under the semaphore and a fresh reservation.
 
@@ -146,7 +187,8 @@ class Gateway:
                                           self.clock)  # fmt: skip
             except BaseException:
                 # Cancelled in flight: the provider may still bill it, so the worst case stands.
-                self.ledger.settle(reservation, reservation)
+                tally.spent += self.ledger.settle(reservation, reservation)
+                tally.tries += 1
                 raise
             cost = charge(config, outcome, reservation)
             return outcome, self.ledger.settle(reservation, cost), cost > reservation
