@@ -78,7 +78,7 @@ class AnswerCache:
         data = {"key": key, "text": text, "usage": usage_data}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(path, json.dumps(data, ensure_ascii=False))
+            atomic_write(path, json.dumps(data, ensure_ascii=False))
         except OSError as exc:  # a read-only or full disk costs money later, not the run
             log.warning("cache: cannot write %s: %s", path, exc.strerror or exc)
 
@@ -94,7 +94,8 @@ def _entry(data: dict[str, object], key: str) -> Cached | None:
     return Cached(text, Usage(usage[0], usage[1], usage[2]))
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a private temporary file renamed into place."""
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

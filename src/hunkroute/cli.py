@@ -190,13 +190,17 @@ def emit(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
+    from hunkroute.cache import atomic_write
     from hunkroute.errors import InputError
 
     target = Path(output)
-    temp = target.with_name(f".{target.name}.tmp")
     try:
-        temp.write_text(text, encoding="utf-8")
-        temp.replace(target)
+        if target.exists() and not target.is_file():
+            # /dev/stdout, a FIFO: write in place; renaming over them would replace the device
+            with open(target, "w", encoding="utf-8") as stream:
+                stream.write(text)
+        else:
+            atomic_write(target, text)
     except OSError as exc:
         sys.stdout.write(text)
         raise InputError(

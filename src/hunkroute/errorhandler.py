@@ -64,11 +64,17 @@ def write_crash_report(exc: BaseException) -> Path:
     text = f"hunkroute {__version__} on Python {sys.version.split()[0]}\n" + "".join(
         traceback.format_exception(exc)
     )
-    for folder in (Path.cwd(), Path(tempfile.gettempdir())):
-        path = folder / f"hunkroute-crash-{stamp}.txt"
-        try:
-            path.write_text(text, encoding="utf-8")
-            return path
-        except OSError:
-            continue
-    return Path("(could not write a crash report)")
+    name = f"hunkroute-crash-{stamp}"
+    try:  # "x": never follow a planted symlink or overwrite an existing file
+        with open(Path.cwd() / f"{name}.txt", "x", encoding="utf-8") as stream:
+            stream.write(text)
+        return Path.cwd() / f"{name}.txt"
+    except OSError:
+        pass
+    try:  # a shared temp dir: a fresh file of our own (mkstemp), never a guessable name
+        handle, temp = tempfile.mkstemp(prefix=f"{name}-", suffix=".txt")
+        with open(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        return Path(temp)
+    except OSError:
+        return Path("(could not write a crash report)")

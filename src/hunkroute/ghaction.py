@@ -24,6 +24,7 @@ from hunkroute import pipeline, source
 from hunkroute.cli import CliOptions, build_config
 from hunkroute.cli import _summary as summary_line
 from hunkroute.config import Config
+from hunkroute.diff import is_outside_repository
 from hunkroute.errorhandler import exit_code_for
 from hunkroute.errors import GitHubError, InputError
 from hunkroute.ghevent import PostMode, PullRequestEvent, Settings, read_event, read_settings
@@ -46,6 +47,8 @@ class ApiFiles:
     ref: str
 
     def read(self, path: str) -> bytes | None:
+        if is_outside_repository(path):  # httpx folds "../" into the URL: another API path
+            return None
         try:
             response = self.client.request(
                 "GET",

@@ -37,13 +37,18 @@ def run_cli(
     env: Mapping[str, str] | None = None,
     stdin: bytes | None = None,
     timeout: float = 300,
+    python: str = sys.executable,
 ) -> Result:
-    """Run ``python -m hunkroute`` in a subprocess, with this checkout's ``src`` importable."""
+    """Run ``python -m hunkroute`` in a subprocess, with this checkout's ``src`` importable.
+
+    ``python`` may be a symlink to the interpreter in a folder of its own: the gates look for
+    their tools next to it first, so that folder decides which tools exist.
+    """
     full_env = dict(os.environ)
     full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), full_env.get("PYTHONPATH")]))
     full_env.update(env or {})
     proc = subprocess.run(
-        [sys.executable, "-m", "hunkroute", *argv],
+        [python, "-m", "hunkroute", *argv],
         cwd=cwd,
         env=full_env,
         input=stdin,

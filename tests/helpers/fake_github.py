@@ -68,6 +68,7 @@ class FakeGitHub:
         self.scripts: dict[str, list[Scripted]] = {}
         self.refuse: set[tuple[str, int]] = set()
         self.read_only = False
+        self.fail_all: int | None = None  # answer every request with this status (an outage)
         self.files: dict[str, bytes] = {}
         self.reviews: list[dict[str, Any]] = []
         self.review_comments: list[dict[str, Any]] = []
@@ -121,6 +122,9 @@ class FakeGitHub:
         body = json.loads(raw) if raw else None
         with self._lock:
             self.requests.append(Seen(method, path, name, query, body, headers))
+            if self.fail_all is not None:  # a proxy that echoes the request: tokens and all
+                echo = f"upstream down; request had authorization: {headers.get('authorization')}"
+                return self.fail_all, {}, {"message": echo}
             problem = self._check(op, found.groupdict(), query, headers, body, raw)
             if problem:
                 return self._fail(f"{method} {path} ({name}): {problem}", 400)

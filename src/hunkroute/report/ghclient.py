@@ -71,6 +71,7 @@ class GitHubClient:
         )
         self._sleep = sleep
         self._clock = clock
+        self._token = token
         self._policy = policy or RetryPolicy()
 
     def close(self) -> None:
@@ -99,7 +100,7 @@ class GitHubClient:
                 continue
             wait = self._wait_for(response, attempt)
             if wait is None or attempt == policy.attempts or wait > policy.max_wait_s:
-                return _checked(method, path, response, wait)
+                return _checked(method, path, response, wait, self._token)
             self._sleep(wait)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -160,7 +161,7 @@ def _message(response: httpx.Response) -> str:
 
 
 def _checked(
-    method: str, path: str, response: httpx.Response, wait: float | None
+    method: str, path: str, response: httpx.Response, wait: float | None, token: str
 ) -> httpx.Response:
     if response.is_success:
         return response
@@ -170,6 +171,8 @@ def _checked(
         else ""
     )
     text = _message(response) or response.reason_phrase
+    if token:  # a proxy may echo the request back: the token must not reach a report or log
+        text = text.replace(token, "[REDACTED:github_token]")
     raise GitHubApiError(
         response.status_code, f"{method} {path}: {response.status_code} {text}{limited}"
     )
