@@ -128,7 +128,7 @@ ROWS = [
     Row("every provider answers 503 (body echoes the key)", ("down", "down"), says="503",
         statuses=frozenset({"failed"}), spends=False),
     Row("planned provider slower than timeout_s, fallback answers", ("slow", "ok"),
-        says="timeout"),
+        codes=(0, 0), says="fallback models reviewed its hunks"),
     Row("garbage answers (prose, no JSON)", ("garbage", "garbage"), says="could not be reviewed",
         statuses=frozenset({"failed"})),
     Row("garbage body (HTML with status 200)", ("html", "html"), says="could not be reviewed",
@@ -209,6 +209,9 @@ def test_fault(row: Row, closed: bool, llm: FakeLLM, closed_port: int,
     assert (data["spent_usd"] > 0) == row.spends, data
     said = "\n".join([*data["problems"], *data["notes"], result.err, json.dumps(data["hunks"])])
     assert row.says in said, said
+    if row.providers[0] != "ok":  # a model failure is never silent: the last stderr line says it
+        last = result.err.strip().splitlines()[-1]
+        assert "problem(s)" in last or "unavailable" in last, result.err
     assert {h["status"] for h in data["hunks"]} == row.statuses, data["hunks"]
     rules = {f["rule"] for f in data["findings"] if f["source"] != "model"}
     assert row.gate_rules <= rules

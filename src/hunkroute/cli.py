@@ -237,13 +237,17 @@ def progress_line(done: int, total: int) -> None:
 
 
 def _summary(report: object, code: int) -> None:
+    """The last stderr line; an outage is never silent, even when fallbacks covered it."""
     from hunkroute.model import Report
     from hunkroute.report.text import money
 
     assert isinstance(report, Report)
     verdict = {0: "passed", 1: "blocked", 4: "failed closed"}.get(code, "done")
+    covered = [n for n in report.notes if "fallback models reviewed" in n]
     problems = (
-        f" · {len(report.problems)} problem(s): {report.problems[0]}" if report.problems else ""
+        f" · {len(report.problems)} problem(s): {report.problems[0]}"
+        if report.problems
+        else (f" · {covered[0]}" if covered else "")
     )
     print(
         f"hunkroute: {verdict} · {len(report.findings)} finding(s), {len(report.blocking)} blocking"

@@ -126,6 +126,6 @@ def _stage(
                 sum(a.cost_nano for a in attempts), attempts, hunk_id in book.redacted,
             )  # fmt: skip
     findings = tuple(f for hunk_id in results for f in book.findings.get(hunk_id, ()))
-    problems = book.problems(stepper.failures, gateway.outages(), results.values())
-    notes = book.notes(results.values(), stepper.overcharged)
+    problems, covered = book.problems(stepper.failures, gateway.outages(), results.values())
+    notes = covered + book.notes(results.values(), stepper.overcharged)
     return ModelStage(results, findings, problems, notes, ledger.spent, ledger.reserved)

@@ -168,23 +168,30 @@ class RoundBook:
         failures: Mapping[str, list[str]],
         outages: Mapping[str, str],
         results: Iterable[HunkResult],
-    ) -> tuple[str, ...]:
-        """Unreachable models, rate limits first: they reach the last line and the exit code."""
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Unreachable models, rate limits first, as (problems, notes).
+
+        They are problems (the last line, and exit 4 with ``fail_closed``) when the run lost
+        something to them: a hunk no model could review, or calls dropped at the deadline.
+        When fallback models reviewed every hunk, the outages are notes: nothing went unchecked.
+        """
         lines = []
         for name in sorted(set(failures) | set(outages), key=lambda n: _severity(n, outages)):
             reason = outages.get(name) or failures[name][-1]
             count = len(failures.get(name, []))
             circuit = "; circuit open for the rest of the run" if name in outages else ""
             lines.append(f"provider {name} unavailable: {reason} ({count} failed call(s){circuit})")
+        failed = sum(1 for r in results if r.status == "failed")
+        if not failed and not self.dropped:
+            return (), tuple(f"{line}; fallback models reviewed its hunks" for line in lines)
         if self.dropped:
             lines.append(
                 f"{self.dropped} model call(s) dropped at the deadline ({self.deadline_s:g} s,"
                 " precommit.deadline_s); the run is judged on what came back"
             )
-        failed = sum(1 for r in results if r.status == "failed")
         if failed:
             lines.append(f"{failed} hunk(s) could not be reviewed by any model")
-        return tuple(lines)
+        return tuple(lines), ()
 
     def notes(self, results: Iterable[HunkResult], overcharged: set[str]) -> tuple[str, ...]:
         notes = []
