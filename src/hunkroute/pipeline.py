@@ -7,6 +7,7 @@ so that a failing provider or gate becomes a line in the report, never a lost ru
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -79,9 +80,22 @@ def prepare(
     budget = usd_to_nano(config.budget_usd)
     fast = options.interactive and config.precommit.prefer_low_latency
     plan = make_plan(items, config, planned, budget, interactive=fast)
-    notes = (*notes, *gated.notes)
+    notes = (*notes, *gated.notes, *_plan_notes(plan))
     return Prepared(
         changes, items, plan, callable_, gated.findings, gated.problems, notes, gated.judge
+    )
+
+
+def _plan_notes(plan: Plan) -> tuple[str, ...]:
+    """Say what the plan left without a model for budget or caps, before any call was made."""
+    counts = Counter(
+        r.status for r in plan.routes if r.status in ("skipped_budget", "skipped_limit")
+    )
+    why = {"skipped_budget": "the budget", "skipped_limit": "size or count limits (limits.*)"}
+    return tuple(
+        f"plan: {count} hunk(s) {status}: no model for them within {why[status]}"
+        for status, count in sorted(counts.items())
+        if status is not None
     )
 
 
