@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from bench.plan_bench import SNIPPETS as SMALL  # noqa: E402
 from tests.helpers.hunks import make_hunk  # noqa: E402
 from tests.helpers.labelled import LabelledCase, load_cases  # noqa: E402
 
@@ -24,14 +25,6 @@ from hunkroute.classify import ClassifyContext, classify  # noqa: E402
 from hunkroute.model import Hunk  # noqa: E402
 
 CLASSES = ("review", "debugging", "boilerplate", "skip")
-SMALL = (
-    ["    result = subprocess.run(cmd, shell=True)", "    return result.returncode"],
-    ["    if value is None or value < 0:", "        raise ValueError(value)"],
-    ["import logging", "log = logging.getLogger(__name__)"],
-    ["    total = sum(item.price for item in cart)", "    return round(total, 2)"],
-    ["    token = hashlib.md5(password.encode()).hexdigest()", "    return token"],
-    ["    for row in rows:", "        out.append(row.name.strip())"],
-)
 
 
 def confusion(cases: list[LabelledCase]) -> Counter[tuple[str, str]]:

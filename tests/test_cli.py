@@ -207,7 +207,17 @@ def test_run_format_sarif_and_github(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_budget_skips_are_said_in_a_note(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["run", "--diff", str(EXAMPLE), "--format", "json", "--budget", "0", "--fail-on", "never"]
+    argv = [
+        "run",
+        "--diff",
+        str(EXAMPLE),
+        "--format",
+        "json",
+        "--budget",
+        "0",
+        "--fail-on",
+        "never",
+    ]
     data = json.loads(run_main(argv, capsys).out)
     assert any(n.startswith("plan: ") and "skipped_budget" in n for n in data["notes"])
     assert {h["status"] for h in data["hunks"]} <= {"skipped_budget", "skipped"}

@@ -23,6 +23,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 
+from tests.helpers.loopback import LoopbackServer
+
 SPEC = Path(__file__).resolve().parents[1] / "fixtures" / "github" / "openapi-subset.json"
 BOT = {"login": "github-actions[bot]", "type": "Bot", "id": 41898282}
 TOKEN = "ghs_fake-token-for-tests"
@@ -56,7 +58,7 @@ def _route(template: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\{(\w+)\}", group, template) + "$")
 
 
-class FakeGitHub:
+class FakeGitHub(LoopbackServer):
     """The fake server and the state of one repository's pull request."""
 
     def __init__(self, diff: str = "") -> None:
@@ -76,24 +78,16 @@ class FakeGitHub:
         self.check_runs: list[dict[str, Any]] = []
         self._ids = itertools.count(1000)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.fake = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server.fake = self  # type: ignore[attr-defined]
+        super().__init__(server)
 
     def __enter__(self) -> FakeGitHub:
-        self._thread.start()
+        self.start_serving()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self.stop()
 
     def script(self, operation: str, status: int, body: Any = None, **headers: str) -> None:
         """The next call of ``operation`` gets this answer instead of the model's."""

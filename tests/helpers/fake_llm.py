@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
+from tests.helpers.loopback import LoopbackServer
+
 Flavour = Literal["openai", "anthropic"]
 DEFAULT_USAGE = (1000, 100, 0)  # input, output, cached input
 EMPTY_ANSWER = '{"findings": []}'
@@ -78,7 +80,7 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # the bench opens 16+ connections at once
 
 
-class FakeLLM:
+class FakeLLM(LoopbackServer):
     """A scripted chat API server; use as a context manager or through ``serve``."""
 
     def __init__(self, flavour: Flavour = "openai", script: Script | None = None) -> None:
@@ -88,15 +90,7 @@ class FakeLLM:
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
-        self._server = _Server(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(_Server(("127.0.0.1", 0), self._handler()))
 
     @property
     def base_url(self) -> str:
@@ -104,12 +98,8 @@ class FakeLLM:
         return f"{self.url}/v1"
 
     def start(self) -> FakeLLM:
-        self._thread.start()
+        self.start_serving()
         return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def __enter__(self) -> FakeLLM:
         return self.start()

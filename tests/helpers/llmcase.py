@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from hunkroute import config as configmod
@@ -13,22 +12,12 @@ from hunkroute.config import Config
 from hunkroute.model import Judge, Report
 from hunkroute.source import LoadedDiff
 from tests.helpers.fake_llm import FakeLLM
+from tests.helpers.gates import MemorySnapshot
 
 KEY_ENV = "FAKE_LLM_API_KEY"
 KEY = "sk-fake-key-for-tests-0123456789abcdef"
 ENV = {KEY_ENV: KEY}
 FAST_RETRY = "{max_retries: 2, backoff_s: 0.001, max_backoff_s: 0.05, breaker_threshold: 3}"
-
-
-@dataclass(frozen=True)
-class MemorySnapshot:
-    """New file contents from a dict, as ``source.Snapshot`` reads them."""
-
-    files: Mapping[str, str]
-
-    def read(self, path: str) -> bytes | None:
-        text = self.files.get(path)
-        return None if text is None else text.encode("utf-8")
 
 
 def unified(old: Mapping[str, str], new: Mapping[str, str]) -> str:
