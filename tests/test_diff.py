@@ -147,6 +147,7 @@ def test_path_outside_repository_is_refused() -> None:
         ("hello\nthis is not a diff\n", 1, "not a unified diff"),
         ("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n", 4, "shorter than expected"),
         ("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n?? b\n", 5, "Hunk diff line expected"),
+        ("--- a/x\n+++ b/x\n@@ -0,0 +0,1 @@\n+a\n", 3, "numbers a line 0"),  # found by fuzzing
     ],
 )
 def test_malformed_diff_names_the_line(text: str, line: int, what: str) -> None:
@@ -212,3 +213,10 @@ def test_format_patch_message_and_stripped_blank_context_lines() -> None:
     assert [(line.number, line.text) for line in hunk.context] == [(1, "a = 1"), (2, "")]
     assert [(line.number, line.text) for line in hunk.added] == [(3, "b = 3")]
     assert hunk.section == "def f():"
+
+
+@pytest.mark.parametrize("name", ["x" * 256 + ".py", "nul\x00.py"])
+def test_impossible_path_is_refused(name: str) -> None:  # found by fuzzing the offline run
+    text = f"--- a/{name}\n+++ b/{name}\n@@ -1 +1 @@\n-a\n+b\n"
+    (change,) = diff.parse(text, FILES).files
+    assert change.skip_reason is not None and change.skip_reason.startswith("refused: no file")

@@ -143,3 +143,9 @@ def test_run_without_input_flags_says_which_range_it_used(
         f"against origin/main (merge-base {base[:12]})"
     )
     assert [h["file"] for h in json.loads(result.out)["hunks"]] == ["base.py"]
+
+
+def test_work_tree_reads_impossible_paths_as_missing(tmp_path: Path) -> None:
+    tree = WorkTree(tmp_path)  # both found by fuzzing the whole offline run
+    assert tree.read("x" * 5000 + ".py") is None
+    assert tree.read("nul\x00byte.py") is None

@@ -254,6 +254,12 @@ def _hunk(
     if body is None or (body.old_start, body.new_start) != (hunk.source_start, hunk.target_start):
         where = f"line {body.header_line}" if body else "end"
         raise DiffError(f"{origin}: {where}: malformed diff: hunk header out of place in {path}")
+    if (hunk.target_start == 0 and hunk.target_length) or (
+        hunk.source_start == 0 and hunk.source_length
+    ):  # line numbers start at 1: only an empty side may say 0
+        raise DiffError(
+            f"{origin}: line {body.header_line}: malformed diff: hunk of {path} numbers a line 0"
+        )
     new_end = hunk.target_start + max(hunk.target_length, 1) - 1
     old_end = hunk.source_start + max(hunk.source_length, 1) - 1
     return Hunk(
@@ -293,6 +299,14 @@ def is_outside_repository(path: str) -> bool:
     return normal == ".." or normal.startswith("../")
 
 
+def is_possible_path(path: str) -> bool:
+    """False for paths no file system holds: NUL bytes, or a name longer than NAME_MAX."""
+    parts = path.replace("\\", "/").split("/")
+    return "\x00" not in path and all(
+        len(p.encode("utf-8", "surrogateescape")) <= 255 for p in parts
+    )
+
+
 def glob_matcher(globs: tuple[str, ...]) -> re.Pattern[str]:
     """One regex for a set of globs, matched against the path and against the file name.
 
@@ -318,6 +332,8 @@ def _skip_reason(
 ) -> str | None:
     if is_outside_repository(path):
         return "refused: path outside the repository"
+    if not is_possible_path(path):
+        return "refused: no file can have this path (a NUL byte, or a name over 255 bytes)"
     if binary:
         return "binary file"
     if status == "deleted":

@@ -59,12 +59,13 @@ class WorkTree:
     root: Path
 
     def read(self, path: str) -> bytes | None:
-        target = (self.root / path).resolve()
-        if not target.is_relative_to(self.root.resolve()) or not target.is_file():
-            return None
+        # a path from a diff may be too long or hold a NUL byte: that is "not there", not a crash
         try:
+            target = (self.root / path).resolve()
+            if not target.is_relative_to(self.root.resolve()) or not target.is_file():
+                return None
             return target.read_bytes()
-        except OSError:
+        except (OSError, ValueError):
             return None
 
 
