@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,25 @@ from tests.helpers.gitrepo import GitRepo, scratch_repo
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_GATES = "gates: []  # this test is about the stage and the range, not the gates\n"
-OFFLINE_INSTALL = {
-    "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1",
-    "PIP_NO_INDEX": "1",
-    "PIP_NO_BUILD_ISOLATION": "0",  # pip reads "0" here as: do not isolate the build
-}
+
+
+def offline_install_env() -> dict[str, str]:
+    """Let try-repo's fresh virtualenv install this checkout without a package index.
+
+    The dependencies come from the environment running the tests, through PYTHONPATH (pip
+    counts what it can import as installed), and the gate tools from its ``bin`` on PATH. The
+    system site-packages would not do: in a venv they are the base interpreter's, which on a
+    fresh machine hold none of hunkroute's dependencies.
+    """
+    paths = sysconfig.get_paths()
+    site = os.pathsep.join(dict.fromkeys([paths["purelib"], paths["platlib"]]))
+    tools = str(Path(sys.executable).parent)
+    return {
+        "PYTHONPATH": site,
+        "PATH": os.pathsep.join([tools, os.environ.get("PATH", os.defpath)]),
+        "PIP_NO_INDEX": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",  # pip reads "0" here as: do not isolate the build
+    }
 
 
 def try_repo(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
@@ -33,8 +48,8 @@ def try_repo(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
 
     try-repo builds the hook's virtualenv afresh each time, in a throwaway store.
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(OFFLINE_INSTALL, PRE_COMMIT_HOME=str(repo.root.parent / "pre-commit-home"))
+    env = dict(os.environ)
+    env.update(offline_install_env(), PRE_COMMIT_HOME=str(repo.root.parent / "pre-commit-home"))
     return subprocess.run(
         [
             sys.executable,
