@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,10 +43,14 @@ def run_cli(
     """Run ``python -m hunkroute`` in a subprocess, with this checkout's ``src`` importable.
 
     ``python`` may be a symlink to the interpreter in a folder of its own: the gates look for
-    their tools next to it first, so that folder decides which tools exist.
+    their tools next to it first, so that folder decides which tools exist. A symlink outside
+    a venv runs the base interpreter, so this environment's site-packages go on PYTHONPATH too.
     """
     full_env = dict(os.environ)
-    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), full_env.get("PYTHONPATH")]))
+    paths = sysconfig.get_paths()
+    sites = [paths["purelib"], paths["platlib"]] if python != sys.executable else []
+    entries = [str(SRC), *dict.fromkeys(sites), full_env.get("PYTHONPATH")]
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, entries))
     full_env.update(env or {})
     proc = subprocess.run(
         [python, "-m", "hunkroute", *argv],
