@@ -9,6 +9,7 @@ from pathlib import Path
 from hunkroute import config
 from hunkroute.cache import AnswerCache, Cached, cache_key
 from hunkroute.providers import ChatRequest, Usage
+from tests.helpers.gitrepo import GitRepo
 
 PROVIDER = config.loads(
     "providers: [{name: p, base_url: 'http://x/v1', model: m, cost_per_output_token: 1.0e-6}]", "t"
@@ -73,3 +74,12 @@ def test_unwritable_cache_dir_is_a_warning_not_a_crash(tmp_path: Path) -> None:
     blocker.write_text("x")
     AnswerCache(blocker).put("ab12", "x", None)
     assert AnswerCache(blocker).get("ab12") is None
+
+
+def test_cache_keeps_itself_out_of_git(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("app.py", "x = 1\n")
+    repo.commit("base")
+    AnswerCache(repo.root / ".hunkroute-cache").put("ab12", "answer", None)
+    # the default run includes untracked files: a visible cache would be reviewed next time
+    assert repo.git("status", "--porcelain", "--untracked-files=all") == ""

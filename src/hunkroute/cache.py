@@ -78,9 +78,19 @@ class AnswerCache:
         data = {"key": key, "text": text, "usage": usage_data}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            self._ignore_in_git()
             atomic_write(path, json.dumps(data, ensure_ascii=False))
         except OSError as exc:  # a read-only or full disk costs money later, not the run
             log.warning("cache: cannot write %s: %s", path, exc.strerror or exc)
+
+    def _ignore_in_git(self) -> None:
+        """The cache must never show in ``git status``, nor in the next run's untracked files."""
+        assert self.root is not None
+        marker = self.root / ".gitignore"
+        if not marker.exists():
+            marker.write_text(
+                "# written by hunkroute: the model answer cache\n*\n", encoding="utf-8"
+            )
 
 
 def _entry(data: dict[str, object], key: str) -> Cached | None:
