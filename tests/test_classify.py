@@ -301,3 +301,15 @@ def test_accuracy_per_class_on_the_labelled_set() -> None:
     recall = {c: hits[c] / totals[c] for c in totals}
     assert all(recall[c] >= MIN_RECALL[c] for c in MIN_RECALL), recall
     assert recall["review"] >= 0.95, missed_review
+
+
+def test_reasons_lead_with_the_most_severe_gate_finding_and_skip_repeats() -> None:
+    hunk = make_hunk("app/export.py", 1, ["import subprocess", "subprocess.call(cmd, shell=True)"])
+    note = Finding("app/export.py", 1, 1, "note", "bandit", "B404", "subprocess module")
+    error = Finding("app/export.py", 2, 2, "error", "bandit", "B602", "shell=True")
+    result = classify(hunk, ClassifyContext(prescan=(note, error)))
+    assert result.category == "review"
+    assert result.reasons[0] == "bandit B602: shell=True (line 2)"
+    assert len(set(result.reasons)) == len(result.reasons)
+    plain = [r.split(" (line")[0] for r in result.reasons]
+    assert not any(a != b and a in b for a in plain for b in plain)  # no reason inside another

@@ -25,6 +25,7 @@ from hunkroute.model import (
     BOILERPLATE,
     DEBUGGING,
     REVIEW,
+    SEVERITY_RANK,
     SKIP,
     Classification,
     Finding,
@@ -112,8 +113,9 @@ def _prescan_signals(hunk: Hunk, prescan: tuple[Finding, ...]) -> list[Signal]:
     for f in prescan:
         if f.file != hunk.file or f.end_line < hunk.new_start or f.line > hunk.new_end:
             continue
-        if f.source in GATE_REVIEW:
-            out.append(Signal(REVIEW, 3.5, f"{f.source} {f.rule}: {f.message}", f.line))
+        if f.source in GATE_REVIEW:  # the most severe finding leads the reasons
+            weight = 3.0 + 0.5 * SEVERITY_RANK[f.severity]
+            out.append(Signal(REVIEW, weight, f"{f.source} {f.rule}: {f.message}", f.line))
         elif f.source == "ruff" and RUFF_BUGS.match(f.rule):
             out.append(Signal(DEBUGGING, 3.0, f"ruff {f.rule}: {f.message}", f.line))
     return out
@@ -247,4 +249,14 @@ def decide(found: Iterable[Signal], context: ClassifyContext) -> Classification:
     ranked = {c: sorted(r.values(), key=lambda s: -s.weight) for c, r in by_category.items()}
     scores = {c: sum(s.weight * 0.5**i for i, s in enumerate(r)) for c, r in ranked.items()}
     best = max(scores, key=lambda c: (round(scores[c], 6), risk.get(c, 0)))
-    return Classification(best, tuple(s.text() for s in ranked[best][:MAX_REASONS]))
+    return Classification(best, _shown_reasons(ranked[best]))
+
+
+def _shown_reasons(signals: list[Signal]) -> tuple[str, ...]:
+    """The strongest reasons, without one that a stronger one already says at the same line
+    ("error handling" beside "changed error handling")."""
+    shown: list[Signal] = []
+    for signal in signals:
+        if not any(s.line == signal.line and signal.reason in s.reason for s in shown):
+            shown.append(signal)
+    return tuple(s.text() for s in shown[:MAX_REASONS])
