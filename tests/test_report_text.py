@@ -36,3 +36,9 @@ def test_suggestions_say_what_they_replace_or_delete() -> None:
     assert "suggestion (replaces line(s) 3):\n         + import sys" in rendered
     assert "suggestion: delete line(s) 4" in rendered
     assert "import os2" not in rendered  # a suggestion the gates did not accept is never shown
+
+
+def test_model_findings_name_the_model() -> None:
+    finding = Finding("app.py", 3, 3, "warning", "model", "model:review", "risky", None, "coder")
+    rendered = text.render(report_with((finding,)))
+    assert "warning model coder  risky" in rendered and "model:review" not in rendered

@@ -65,10 +65,10 @@ def findings_block(findings: Sequence[Finding], color: bool) -> list[str]:
         if f.file != current:
             current = f.file
             lines.append(paint(f.file, "bold", color))
-        origin = f"{f.source}:{f.model}" if f.model else f.source
+        # a model's rule is just "model:<category>": name the model instead of repeating it
+        label = f"model {f.model}" if f.source == "model" and f.model else f"{f.source} {f.rule}"
         lines.append(
-            f"  {f.line:>5}  {paint(f.severity.ljust(7), f.severity, color)} "
-            f"{origin} {f.rule}  {f.message}"
+            f"  {f.line:>5}  {paint(f.severity.ljust(7), f.severity, color)} {label}  {f.message}"
         )
         if f.suggestion is not None and f.validated:
             lines += _suggestion_lines(f)
