@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 
-from hunkroute.diff import DOC_NAMES
+from hunkroute.diff import is_documentation
 from hunkroute.model import BOILERPLATE, DEBUGGING, Hunk, Line
 from hunkroute.patterns import Signal
 
 Lines = tuple[Line, ...]
-DOC_LANGUAGES = frozenset({"markdown", "rst", "text"})  # as diff.is_documentation, without Path
 
 CHANGELOG = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)", re.IGNORECASE)
 VERSION = re.compile(
@@ -43,7 +42,7 @@ def skip_reason(hunk: Hunk, added: Lines, removed: Lines) -> str | None:
     name = hunk.file.rpartition("/")[2]
     if CHANGELOG.match(name):
         return "changelog"
-    if hunk.language in DOC_LANGUAGES or DOC_NAMES.match(name):
+    if is_documentation(hunk.file):
         return "documentation file"
     if all(not line.text.strip() for line in hunk.added):
         return "only blank lines added"

@@ -9,10 +9,11 @@
     ├── InputError        (2)      another input is wrong (git revision, event file, path)
     └── UnavailableError  (4)      a provider, gate or the GitHub API could not be reached
         ├── ProviderError
-        ├── GateError
         └── GitHubError
 
-Exit code 3 (a bug) is never raised as a ``HunkrouteError``: it is whatever else escapes.
+A gate that fails is a value, not an exception (``gates.GateUnavailable``): one gate
+failing never ends the run. Exit code 3 (a bug) is never raised as a ``HunkrouteError``: it
+is whatever else escapes.
 ``errorhandler.py`` is the only place that turns these into exit codes.
 """
 
@@ -49,10 +50,6 @@ class UnavailableError(HunkrouteError):
 
 class ProviderError(UnavailableError):
     """A model provider failed after retries."""
-
-
-class GateError(UnavailableError):
-    """A static-analysis gate is missing, crashed or timed out."""
 
 
 class GitHubError(UnavailableError):

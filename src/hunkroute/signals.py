@@ -44,7 +44,6 @@ CONCURRENCY = re.compile(
     r"\w*ThreadPoolExecutor|\w*ProcessPoolExecutor|multiprocessing\.\w+)$"
 )
 RANDOM = re.compile(r"^random\.(choice|choices|randint|random|randrange|getrandbits|sample)$")
-SECRET_WORDS = re.compile(r"(?i:token|passw|secret|code|nonce|otp|salt|key|reset|session)")
 SECRET_NAME = re.compile(r"(?i:secret|passw(or)?d|api_?key|token|private_?key)")
 USER_DATA = re.compile(r"^(request|req|params|query|form|args|files|filename|upload\w*|payload)$")
 SQL_TEXT = re.compile(r"(?i:\b(select\s.+\sfrom|insert\s+into|update\s+\w+\s+set|delete\s+from)\b)")

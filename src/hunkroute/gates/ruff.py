@@ -21,7 +21,6 @@ DEFAULT_SELECT = ("E9", "F", "B")
 ERROR_PREFIXES = ("E9", "F63", "F7", "F82")
 NOTE_PREFIXES = ("C90",)
 SYNTAX = "invalid-syntax"
-CONFIG_NAMES = ("ruff.toml", ".ruff.toml", "pyproject.toml")
 
 
 def severity(code: str) -> Severity:

@@ -6,7 +6,6 @@ so that a failing write never loses the findings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
 from hunkroute.model import Report
@@ -21,7 +20,7 @@ class Sink(Protocol):
     def __call__(self, report: Report, color: bool) -> str: ...
 
 
-def sinks() -> dict[str, Callable[[Report, bool], str]]:
+def sinks() -> dict[str, Sink]:
     """The output formats by name; imported lazily to keep ``--version`` fast."""
     from hunkroute.report import commands, jsonreport, sarif, text
 
