@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from hunkroute import classify, diff, validate
@@ -133,23 +133,27 @@ def _gate(
 def _items(
     changes: ChangeSet, config: Config, options: RunOptions, prescan: tuple[Finding, ...]
 ) -> list[PlanItem]:
-    files_skipped = {f.path: f.skip_reason for f in changes.files if f.skip_reason}
+    base = classify.ClassifyContext(
+        title=options.title,
+        branch=options.branch,
+        rules=config.classify_rules,
+        risk={name: c.risk for name, c in config.categories.items()},
+        categories=frozenset(config.categories),
+    )
+    by_file: dict[str, list[Finding]] = {}
+    for finding in prescan:  # grouped once: a big PR has many hunks and many findings
+        by_file.setdefault(finding.file, []).append(finding)
     items: list[PlanItem] = []
     for file in changes.files:
+        found = by_file.get(file.path, [])
         for hunk in file.hunks:
-            reason = files_skipped.get(hunk.file)
-            if reason is not None:
+            if file.skip_reason is not None:
+                reason = file.skip_reason
                 status: HunkStatus = "refused" if reason.startswith("refused") else "skipped"
                 items.append(PlanItem(hunk, Classification(SKIP, (reason,)), status, reason))
                 continue
-            context = classify.ClassifyContext(
-                title=options.title,
-                branch=options.branch,
-                prescan=tuple(f for f in prescan if _touches(f, hunk)),
-                rules=config.classify_rules,
-                risk={name: c.risk for name, c in config.categories.items()},
-                categories=frozenset(config.categories),
-            )
+            touching = tuple(f for f in found if _touches(f, hunk))
+            context = replace(base, prescan=touching) if touching else base
             items.append(PlanItem(hunk, classify.classify(hunk, context)))
     return items
 
