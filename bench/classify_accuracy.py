@@ -21,7 +21,7 @@ from bench.plan_bench import SNIPPETS as SMALL  # noqa: E402
 from tests.helpers.hunks import make_hunk  # noqa: E402
 from tests.helpers.labelled import LabelledCase, load_cases  # noqa: E402
 
-from hunkroute.classify import ClassifyContext, classify  # noqa: E402
+from hunkroute.classify.classifier import ClassifyContext, classify  # noqa: E402
 from hunkroute.model import Hunk  # noqa: E402
 
 CLASSES = ("review", "debugging", "boilerplate", "skip")

@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from hunkroute import config as configmod
-from hunkroute import diff, validate
+from hunkroute.diff import unified as diff
+from hunkroute.gates import validate
 from hunkroute.gates.prescan import prescan
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import build_setup

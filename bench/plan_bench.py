@@ -17,8 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from unidiff.patch import PatchSet  # noqa: E402
 
-from hunkroute import config, diff  # noqa: E402
-from hunkroute.classify import ClassifyContext, classify  # noqa: E402
+from hunkroute import config  # noqa: E402
+from hunkroute.classify.classifier import ClassifyContext, classify  # noqa: E402
+from hunkroute.diff import unified as diff
 from hunkroute.model import usd_to_nano  # noqa: E402
 from hunkroute.plan import PlanItem, make_plan  # noqa: E402
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from hunkroute.answers import Answer, Unparseable, checked_judge, extract_json, parse
 from hunkroute.model import Candidate, Finding
+from hunkroute.models.answers import Answer, Unparseable, checked_judge, extract_json, parse
 from tests.helpers.hunks import make_hunk
 
 HUNK = make_hunk("app.py", 10, ["def f(x):", "    return x+1", "    pass"])

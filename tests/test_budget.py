@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hunkroute.budget import Ledger
+from hunkroute.models.budget import Ledger
 from tests.helpers.fake_llm import FakeLLM, Say, Seen, findings
 from tests.helpers.llmcase import change, config_for, python_files, run
 

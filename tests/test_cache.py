@@ -7,8 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from hunkroute import config
-from hunkroute.cache import AnswerCache, Cached, cache_key
-from hunkroute.providers import ChatRequest, Usage
+from hunkroute.models.cache import AnswerCache, Cached, cache_key
+from hunkroute.models.providers import ChatRequest, Usage
 from tests.helpers.gitrepo import GitRepo
 
 PROVIDER = config.loads(

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 import pytest
 
 from hunkroute import config
-from hunkroute.classify import BUILTIN, ClassifyContext, classify, decide
+from hunkroute.classify.classifier import BUILTIN, ClassifyContext, classify, decide
+from hunkroute.classify.patterns import Signal
 from hunkroute.model import Classification, Finding, Hunk
-from hunkroute.patterns import Signal
 from tests.helpers.hunks import make_hunk
 from tests.helpers.labelled import load_cases
 

@@ -165,7 +165,7 @@ def test_keys_and_usable_providers() -> None:
 
 
 def test_starter_config_loads() -> None:
-    from hunkroute.starter import STARTER
+    from hunkroute.config.starter import STARTER
 
     cfg = config.loads(STARTER, "starter")
     assert [p.name for p in cfg.providers] == ["deepseek-v4-flash", "qwen3-coder-30b", "kimi-k2.5"]

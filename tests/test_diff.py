@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hunkroute import config, diff
+from hunkroute import config
+from hunkroute.diff import unified as diff
 from hunkroute.errors import DiffError
 from hunkroute.model import ChangeSet, FileChange
 from tests.helpers.gitrepo import GitRepo

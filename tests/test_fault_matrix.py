@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from hunkroute.report import ghclient
+from hunkroute.forges.github import client as ghclient
 from tests.helpers.cli import Result, run_cli, run_main
 from tests.helpers.fake_github import TOKEN, FakeGitHub
 from tests.helpers.fake_llm import FakeLLM, Say, Seen, findings

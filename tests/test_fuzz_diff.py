@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hunkroute import config, diff
+from hunkroute import config
+from hunkroute.diff import unified as diff
 from hunkroute.errors import DiffError
 from tests.helpers.cli import run_main
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from hunkroute import ghaction, pipeline
+from hunkroute import pipeline
+from hunkroute.commands import github as ghaction
 from hunkroute.errors import InputError, UsageError
-from hunkroute.ghevent import read_event
+from hunkroute.forges.github.event import read_event
 from tests.helpers.cli import run_main
 from tests.helpers.fake_github import FakeGitHub
 from tests.helpers.prs import PullRequestRepo, actions_env, findings_for, make_pr

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from hunkroute.errors import GitHubError
-from hunkroute.report.ghclient import GitHubApiError, GitHubClient, RetryPolicy
+from hunkroute.forges.github.client import GitHubApiError, GitHubClient, RetryPolicy
 from tests.helpers.fake_github import TOKEN, FakeGitHub
 
 COMMENTS = "/repos/octo/shop/pulls/7/comments"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from hunkroute.forges.github import review as gh
+from hunkroute.forges.github.client import GitHubApiError, GitHubClient
 from hunkroute.model import Finding, Report
-from hunkroute.report import github as gh
 from hunkroute.report.comments import MARKER, SUMMARY_MARKER, marker_of
-from hunkroute.report.ghclient import GitHubApiError, GitHubClient
 from tests.helpers.fake_github import TOKEN, FakeGitHub
 from tests.helpers.prs import PullRequestRepo, findings_for, make_pr, report_for
 

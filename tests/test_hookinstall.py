@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hunkroute import hookinstall
+from hunkroute.commands import hookinstall
 from tests.helpers.cli import SRC, run_main
 from tests.helpers.gitrepo import GitRepo
 

@@ -145,7 +145,7 @@ conf = config.loads(Path({str(tmp_path / "hunkroute.yaml")!r}).read_text(), "tes
 old, new = python_files(2)
 report = pipeline.run(change(old, new), conf, pipeline.RunOptions(offline=True), {{}})
 assert {{h.status for h in report.hunks}} == {{"gated"}}, report.hunks
-heavy = sorted(m for m in ("httpx", "hunkroute.execute") if m in sys.modules)
+heavy = sorted(m for m in ("httpx", "hunkroute.models.execute") if m in sys.modules)
 print(",".join(heavy) or "none")
 """
     root = SRC.parent

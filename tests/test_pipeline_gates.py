@@ -11,8 +11,8 @@ import pytest
 
 from hunkroute import config as configmod
 from hunkroute import pipeline
+from hunkroute.diff.source import LoadedDiff
 from hunkroute.gates.runner import ToolRunner
-from hunkroute.source import LoadedDiff
 from tests.helpers.cli import FIXTURES, run_cli, run_main
 from tests.helpers.gates import MemorySnapshot, Starts, line_of, unified
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from hunkroute import pipeline
+from hunkroute.commands.precommit import hook_sources, parse_ref_updates
 from hunkroute.config import Config
+from hunkroute.diff.source import DiffSource, LoadedDiff
 from hunkroute.errors import InputError
 from hunkroute.model import Finding, Report, usd_to_nano
-from hunkroute.precommit import hook_sources, parse_ref_updates
-from hunkroute.source import DiffSource, LoadedDiff
 from tests.helpers.cli import run_main
 from tests.helpers.gitrepo import GitRepo
 

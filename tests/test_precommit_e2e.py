@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hunkroute import hookinstall
+from hunkroute.commands import hookinstall
 from tests.helpers.cli import SRC, run_cli
 from tests.helpers.gitrepo import GitRepo, scratch_repo
 from tests.test_precommit_framework import try_repo

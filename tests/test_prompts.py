@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hunkroute import config
 from hunkroute.model import BOILERPLATE, DEBUGGING, REVIEW
-from hunkroute.prompts import bounded, build, enclosing, fence, surrounding, system_prompt
+from hunkroute.models.prompts import bounded, build, enclosing, fence, surrounding, system_prompt
 from tests.helpers.hunks import make_hunk
 
 CATEGORIES = config.loads("", "test").categories

@@ -9,8 +9,8 @@ import pytest
 
 from hunkroute.config import ProviderConfig, RetryConfig
 from hunkroute.errors import ProviderError
-from hunkroute.providers import ChatRequest, Failure, Reply, Usage, cost_nano, registry
-from hunkroute.providers.http import open_client, retry_after, send_once
+from hunkroute.models.providers import ChatRequest, Failure, Reply, Usage, cost_nano, registry
+from hunkroute.models.providers.http import open_client, retry_after, send_once
 from tests.helpers.fake_llm import Say, serve
 from tests.helpers.llmcase import KEY, config_for
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hunkroute.redact import entropy, has_placeholder, redact_line, redact_lines, redact_text
+from hunkroute.models.redact import entropy, has_placeholder, redact_line, redact_lines, redact_text
 
 # Test secrets are assembled at run time so that no scanner mistakes this file for a leak.
 SK = "sk-" + "proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from hunkroute.budget import Ledger
 from hunkroute.config import RetryConfig
-from hunkroute.providers import ChatRequest, Failure
-from hunkroute.providers.http import open_client
-from hunkroute.providers.resilience import Breaker, CallResult, Gateway, backoff_s
+from hunkroute.models.budget import Ledger
+from hunkroute.models.providers import ChatRequest, Failure
+from hunkroute.models.providers.http import open_client
+from hunkroute.models.resilience import Breaker, CallResult, Gateway, backoff_s
 from tests.helpers.fake_llm import FakeLLM, Say, sequence, serve
 from tests.helpers.llmcase import KEY, config_for
 

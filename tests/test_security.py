@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 
 from hunkroute import config as configmod
-from hunkroute import diff, errorhandler
-from hunkroute.cli import emit
+from hunkroute import errorhandler
+from hunkroute.commands.github import ApiFiles
+from hunkroute.commands.output import emit
+from hunkroute.diff import unified as diff
+from hunkroute.diff.source import GitObjects, WorkTree
+from hunkroute.forges.github.client import GitHubClient
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import Target, _write, build_setup, scan
-from hunkroute.ghaction import ApiFiles
-from hunkroute.report.ghclient import GitHubClient
-from hunkroute.source import GitObjects, WorkTree
 from tests.helpers.cli import run_main
 from tests.helpers.fake_github import TOKEN, FakeGitHub
 from tests.helpers.gitrepo import GitRepo

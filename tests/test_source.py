@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from hunkroute import config, diff
+from hunkroute import config
+from hunkroute.diff import unified as diff
+from hunkroute.diff.source import DiffSource, GitObjects, WorkTree, load
 from hunkroute.errors import DiffError, InputError
-from hunkroute.source import DiffSource, GitObjects, WorkTree, load
 from tests.helpers.cli import run_main
 from tests.helpers.gitrepo import GitRepo
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hunkroute import config as configmod
-from hunkroute import validate
+from hunkroute.gates import validate
 from hunkroute.gates.prescan import Baseline
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import build_setup

@@ -1,30 +1,28 @@
-"""Command line: parse → build → execute.
+"""The command line: flags into checked ``CliOptions``, then the chosen command's module.
 
-argparse fills a frozen ``CliOptions``; cross-flag checks raise ``UsageError`` (exit 2); each
-subcommand is a small function returning an exit code. Heavy modules are imported inside the
-commands so that ``hunkroute --version`` stays fast.
+Each command lives in ``commands/`` and is imported only when it runs, so that ``--help`` and
+``--version`` stay fast. ``errorhandler.guarded`` turns every error into its exit code.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NoReturn
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from hunkroute import __version__
+from hunkroute.commands.options import CliOptions
 from hunkroute.errorhandler import guarded
 from hunkroute.errors import UsageError
 from hunkroute.report import NAMES as SINK_NAMES
 
-if TYPE_CHECKING:
-    from hunkroute.config import Config
-    from hunkroute.source import DiffSource
-
+DESCRIPTION = (
+    "Review a pull request's diff before it merges: each hunk goes to the cheapest AI model"
+    " good enough for it within a hard budget, and every suggestion must pass ruff, bandit"
+    " and semgrep before you see it."
+)
 RUN_FORMATS = SINK_NAMES
 PLAN_FORMATS = ("text", "json")
 
@@ -34,28 +32,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
-
-
-@dataclass(frozen=True, slots=True)
-class CliOptions:
-    """Everything the flags said, checked for consistency."""
-
-    command: str
-    config: str | None = None
-    diff: str | None = None
-    base: str | None = None
-    head: str | None = None
-    staged: bool = False
-    budget: float | None = None
-    offline: bool = False
-    format: str = "text"
-    output: str | None = None
-    fail_on: Literal["error", "warning", "never"] | None = None
-    title: str = ""
-    force: bool = False
-    verbosity: int = 0
-    hooks: bool = False
-    pre_push: str | None = None
 
 
 def _add_input_flags(parser: argparse.ArgumentParser) -> None:
@@ -88,7 +64,7 @@ def _add_precommit(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="hunkroute", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = _Parser(prog="hunkroute", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"hunkroute {__version__}")
     common = _Parser(add_help=False)
     common.add_argument("--config", metavar="PATH", help="config file (default hunkroute.yaml)")
@@ -118,7 +94,7 @@ def parse_args(argv: Sequence[str]) -> CliOptions:
     """Flags → ``CliOptions``, with the checks argparse cannot express."""
     ns = build_parser().parse_args(argv)
     if ns.command is None:
-        raise UsageError("a command is required: run, plan, github, precommit or init")
+        raise UsageError(f"a command is required: {', '.join(COMMANDS)}")
     options = CliOptions(
         command=ns.command,
         config=ns.config,
@@ -152,203 +128,42 @@ def _check(options: CliOptions) -> None:
         raise UsageError(f"--budget must be a number >= 0, got {options.budget}")
 
 
-def diff_source(options: CliOptions) -> DiffSource:
-    from hunkroute.source import DiffSource
+def _run(options: CliOptions) -> int:
+    from hunkroute.commands import run
 
-    if options.diff:
-        return DiffSource("file", path=options.diff)
-    if options.base:
-        return DiffSource("range", base=options.base, head=options.head)
-    if options.staged:
-        return DiffSource("staged")
-    return DiffSource("upstream")
+    return run.command(options)
 
 
-def build_config(options: CliOptions, cwd: Path) -> Config:
-    from hunkroute import config as configmod
-    from hunkroute.source import repo_root
+def _plan(options: CliOptions) -> int:
+    from hunkroute.commands import plan
 
-    root = repo_root(cwd) or cwd
-    config = configmod.load(configmod.find_config(options.config, root))
-    if options.budget is not None:
-        config = config.with_budget(options.budget)
-    if options.fail_on is not None:
-        config = replace(config, fail_on=options.fail_on)
-    cache_dir = os.environ.get("HUNKROUTE_CACHE_DIR")
-    return replace(config, cache_dir=cache_dir) if cache_dir else config
+    return plan.command(options)
 
 
-def use_color(stream: object) -> bool:
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+def _github(options: CliOptions) -> int:
+    from hunkroute.commands import github
+
+    return github.command(options.config)
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write the report; if the file cannot be written, print it instead and say so."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from hunkroute.cache import atomic_write
-    from hunkroute.errors import InputError
+def _precommit(options: CliOptions) -> int:
+    from hunkroute.commands import precommit
 
-    target = Path(output)
-    try:
-        if target.exists() and not target.is_file():
-            # /dev/stdout, a FIFO: write in place; renaming over them would replace the device
-            with open(target, "w", encoding="utf-8") as stream:
-                stream.write(text)
-        else:
-            atomic_write(target, text)
-    except OSError as exc:
-        sys.stdout.write(text)
-        raise InputError(
-            f"{output}: cannot write report ({exc.strerror or exc}); printed it instead"
-        ) from exc
+    return precommit.command(options)
 
 
-def command_run(options: CliOptions) -> int:
-    from hunkroute import pipeline, source
-    from hunkroute.errorhandler import exit_code_for
-    from hunkroute.report import sinks
+def _init(options: CliOptions) -> int:
+    from hunkroute.commands import init
 
-    cwd = Path.cwd()
-    config = build_config(options, cwd)
-    wanted = diff_source(options)
-    loaded = source.load(wanted, cwd)
-    if wanted.kind == "upstream":  # the user named no range: say which one was chosen
-        print(f"hunkroute: checking {loaded.origin}", file=sys.stderr)
-    run_options = pipeline.RunOptions(title=options.title, offline=options.offline)
-    progress = progress_line if sys.stderr.isatty() else None
-    report = pipeline.run(loaded, config, run_options, os.environ, progress=progress)
-    color = options.output is None and use_color(sys.stdout)
-    emit(sinks()[options.format](report, color), options.output)
-    code = exit_code_for(report, config.fail_closed)
-    _summary(report, code)
-    return code
+    return init.command(options)
 
 
-def progress_line(done: int, total: int) -> None:
-    """A self-overwriting progress line for a terminal; erased when the round is done."""
-    end = "\r\033[K" if done >= total else ""
-    sys.stderr.write(f"\r\033[Khunkroute: model requests {done}/{total}{end}")
-    sys.stderr.flush()
-
-
-def _summary(report: object, code: int) -> None:
-    """The last stderr line; an outage is never silent, even when fallbacks covered it."""
-    from hunkroute.model import Report
-    from hunkroute.report.text import money
-
-    assert isinstance(report, Report)
-    verdict = {0: "passed", 1: "blocked", 4: "failed closed"}.get(code, "done")
-    covered = [n for n in report.notes if "fallback models reviewed" in n]
-    problems = (
-        f" · {len(report.problems)} problem(s): {report.problems[0]}"
-        if report.problems
-        else (f" · {covered[0]}" if covered else "")
-    )
-    print(
-        f"hunkroute: {verdict} · {len(report.findings)} finding(s), {len(report.blocking)} blocking"
-        f" · spent {money(report.spent_nano)} of {money(report.budget_nano)}{problems}",
-        file=sys.stderr,
-    )
-
-
-def command_plan(options: CliOptions) -> int:
-    from hunkroute import pipeline, source
-    from hunkroute.report import jsonreport, text
-
-    cwd = Path.cwd()
-    config = build_config(options, cwd)
-    loaded = source.load(diff_source(options), cwd)
-    run_options = pipeline.RunOptions(title=options.title)
-    prepared = pipeline.prepare(loaded, config, run_options, os.environ, for_plan_only=True)
-    if options.format == "json":
-        import json
-
-        data = jsonreport.plan_to_dict(prepared.items, prepared.plan, prepared.notes)
-        rendered = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    else:
-        color = options.output is None and use_color(sys.stdout)
-        rendered = text.render_plan(prepared.items, prepared.plan, prepared.notes, color)
-    emit(rendered, options.output)
-    return 0
-
-
-def command_init(options: CliOptions) -> int:
-    from hunkroute.starter import write_starter
-
-    if options.hooks:
-        return command_init_hooks(options)
-
-    path = write_starter(Path(options.config or "hunkroute.yaml"), force=options.force)
-    print(
-        f"hunkroute: wrote {path}; edit providers and budget_usd, then run 'hunkroute plan'",
-        file=sys.stderr,
-    )
-    return 0
-
-
-# --- precommit and init --hooks (issue 6) ---------------------------------------------------
-
-
-def _git_root() -> Path:
-    from hunkroute.source import repo_root
-
-    root = repo_root(Path.cwd())
-    if root is None:
-        raise UsageError(f"{Path.cwd()}: not inside a git repository")
-    return root
-
-
-def command_precommit(options: CliOptions) -> int:
-    import time
-
-    from hunkroute import precommit
-
-    root = _git_root()
-    config = precommit.interactive(build_config(options, root), options.budget is not None)
-    sources = precommit.hook_sources(root, os.environ, options.pre_push, sys.stdin)
-    hook = precommit.HookRun(
-        options.offline, use_color(sys.stdout), sys.stdout, sys.stderr, time.monotonic
-    )
-    return precommit.check(root, sources, config, hook, os.environ)
-
-
-def command_init_hooks(options: CliOptions) -> int:
-    from hunkroute import hookinstall
-
-    folder, written = hookinstall.install(_git_root(), sys.executable, options.force)
-    names = ", ".join(p.name for p in written)
-    print(
-        f"hunkroute: installed {names} in {folder} (runs {sys.executable} -m hunkroute);"
-        " skip once with 'git commit --no-verify' or 'git push --no-verify'",
-        file=sys.stderr,
-    )
-    return 0
-
-
-# --- end of issue 6 ---------------------------------------------------------------------------
-
-
-# --- github command (issue 5): the body lives in ghaction.py ---
-def command_github(options: CliOptions) -> int:
-    from hunkroute.ghaction import command
-
-    return command(options.config)
-
-
-# --- end github command ---
-
-
-COMMANDS = {
-    "run": command_run,
-    "plan": command_plan,
-    "init": command_init,
-    "github": command_github,
-    "precommit": command_precommit,
+COMMANDS: dict[str, Callable[[CliOptions], int]] = {
+    "run": _run,
+    "plan": _plan,
+    "github": _github,
+    "precommit": _precommit,
+    "init": _init,
 }
 
 

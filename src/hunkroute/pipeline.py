@@ -12,9 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from hunkroute import classify, diff, validate
 from hunkroute import config as configmod
+from hunkroute.classify import classifier as classify
 from hunkroute.config import Config, ProviderConfig
+from hunkroute.diff import unified as diff
+from hunkroute.diff.source import LoadedDiff
+from hunkroute.gates import validate
 from hunkroute.gates.prescan import Baseline, prescan
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import build_setup
@@ -32,12 +35,11 @@ from hunkroute.model import (
     Route,
     usd_to_nano,
 )
+from hunkroute.models.rounds import ModelStage
 from hunkroute.plan import PlanItem, make_plan
-from hunkroute.rounds import ModelStage
-from hunkroute.source import LoadedDiff
 
 if TYPE_CHECKING:  # execute brings httpx and the providers: imported only when a model is called
-    from hunkroute.execute import Progress
+    from hunkroute.models.execute import Progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +241,7 @@ def _model_stage(
     """
     if not prepared.providers or not prepared.plan.batches:
         return ModelStage({}, (), (), (), 0, 0)
-    from hunkroute import execute
+    from hunkroute.models import execute
 
     files = {b.file for b in prepared.plan.batches}
     job = execute.Job(

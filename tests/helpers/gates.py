@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hunkroute import config as configmod
-from hunkroute import diff
+from hunkroute.diff import unified as diff
 from hunkroute.model import ChangeSet, Hunk
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hunkroute.diff import language_of
+from hunkroute.diff.unified import language_of
 from hunkroute.model import Classification, Hunk, Line
 from hunkroute.plan import PlanItem
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hunkroute import config, diff
+from hunkroute import config
+from hunkroute.diff import unified as diff
 from hunkroute.model import Hunk
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "classify"

@@ -9,8 +9,8 @@ from pathlib import Path
 from hunkroute import config as configmod
 from hunkroute import pipeline
 from hunkroute.config import Config
+from hunkroute.diff.source import LoadedDiff
 from hunkroute.model import Judge, Report
-from hunkroute.source import LoadedDiff
 from tests.helpers.fake_llm import FakeLLM
 from tests.helpers.gates import MemorySnapshot
 

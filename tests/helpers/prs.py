@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from hunkroute import config as configmod
-from hunkroute import pipeline, source
+from hunkroute import pipeline
+from hunkroute.diff import source
 from hunkroute.model import Finding, Report
 from tests.helpers.fake_github import TOKEN
 from tests.helpers.gitrepo import GitRepo

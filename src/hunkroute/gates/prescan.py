@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from hunkroute.diff.source import Snapshot
 from hunkroute.gates.diffview import diff_view
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import BASE, GateSetup, Target, scan
 from hunkroute.model import ChangeSet, FileChange, Finding
-from hunkroute.source import Snapshot
 
 
 @dataclass(frozen=True, slots=True)

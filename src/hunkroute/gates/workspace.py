@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from hunkroute.config import Config, GateConfig
+from hunkroute.diff.source import Snapshot
 from hunkroute.errors import ConfigError
 from hunkroute.gates import GATES
 from hunkroute.gates.interface import GateJob, GateResult, GateUnavailable
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.model import Finding
-from hunkroute.source import Snapshot
 
 # Root config files of the repository that the tools read; copied into every tree of a batch.
 USER_CONFIG_NAMES = ("pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit")

@@ -22,11 +22,11 @@ class Sink(Protocol):
 
 def sinks() -> dict[str, Sink]:
     """The output formats by name; imported lazily to keep ``--version`` fast."""
-    from hunkroute.report import commands, jsonreport, sarif, text
+    from hunkroute.report import jsonreport, sarif, text, workflow
 
     return {
         "text": text.render,
         "json": jsonreport.render,
         "sarif": sarif.render,
-        "github": commands.render,
+        "github": workflow.render,
     }

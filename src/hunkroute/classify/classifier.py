@@ -1,0 +1,262 @@
+"""Hunk (+ prescan findings, PR title, user rules) → ``Classification``.
+
+Pure: no I/O. The category decides which model (if any) looks at the hunk, so a missed risky
+hunk is the costliest error. Order of evidence:
+
+1. user rules from the config (first match wins, they override everything);
+2. shapes that need no model (docs, whitespace, comments, version bumps, pure deletions);
+3. signals, each a category with a weight: Python ``ast`` (or token patterns for other languages
+   and fragments that do not parse), the shape of the edit, prescan findings in the hunk's lines,
+   and the PR title or branch name. Weights add up per category with diminishing returns, the
+   highest score wins, and ties go to the riskier category (``context.risk``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from hunkroute.classify import edits, patterns, signals
+from hunkroute.classify.patterns import Signal
+from hunkroute.config import DEFAULT_CATEGORIES, ClassifyRule
+from hunkroute.diff.unified import glob_matcher, matches_any
+from hunkroute.model import (
+    BOILERPLATE,
+    DEBUGGING,
+    REVIEW,
+    SEVERITY_RANK,
+    SKIP,
+    Classification,
+    Finding,
+    Hunk,
+    Line,
+)
+
+BUILTIN = frozenset({REVIEW, DEBUGGING, BOILERPLATE, SKIP})
+DEFAULT_RISK = {name: int(values["risk"]) for name, values in DEFAULT_CATEGORIES.items()}
+TEST_FILE = re.compile(
+    r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[jt]sx?$"
+    r"|Tests?\.(java|kt)$|(^|/)conftest\.py$"
+)
+FIX_TITLE = re.compile(
+    r"(?i:\b(fix(es|ed)?|bug(fix)?|hotfix|regression|crash(es)?|broken)\b)|#\d+\b|"
+    r"\b(?!(?:UTF|SHA|ISO|RFC|HTTP|TLS|SSL|PEP)-)[A-Z][A-Z0-9]+-\d+\b"
+)
+FIX_BRANCH = re.compile(r"(?i:(^|/)(fix|bugfix|hotfix|bug)[/_-]|(^|[/_-])\d+[/_-]|regression)")
+ALGORITHM = re.compile(r"\b(heapq|bisect|deque|lru_cache|memo\w*|dijkstra|dp\[|itertools)\b")
+ARCHITECTURE = re.compile(
+    r"\b(ABC|abstractmethod|Protocol|interface|implements|registry|Factory)\b"
+)
+LOOP = re.compile(r"^(\s*)(for|while)\b")
+GATE_REVIEW = frozenset({"bandit", "semgrep"})
+RUFF_BUGS = re.compile(r"^(F821|F823|F811|F841|E999|B\d+|PLE\d+)$")
+MAX_REASONS = 4
+DECISIVE = 3.0  # a token signal this strong needs no parse to confirm it
+Lines = tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifyContext:
+    """What the classifier knows besides the hunk itself.
+
+    ``categories`` are the ones the config defines: ``algorithm`` and ``architecture`` are
+    produced only when named there. ``risk`` ranks categories for ties (higher is riskier).
+    """
+
+    title: str = ""
+    branch: str = ""
+    prescan: tuple[Finding, ...] = ()
+    rules: tuple[ClassifyRule, ...] = ()
+    risk: Mapping[str, int] | None = None
+    categories: frozenset[str] = field(default=BUILTIN)
+
+
+def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
+    """Pick the category of one hunk and say why, strongest reason first."""
+    rule = _user_rule(hunk, context.rules)
+    if rule is not None:
+        return Classification(rule.category, (rule.reason,))
+    found = _prescan_signals(hunk, context.prescan)
+    added = patterns.code_lines(hunk.language, hunk.added)
+    removed = patterns.code_lines(hunk.language, hunk.removed)
+    skip = edits.skip_reason(hunk, added, removed)
+    if skip is not None and not hunk.added:
+        found = _removed_safety(hunk, "")
+    if skip is not None and not found:
+        return Classification(SKIP, (skip,))
+    if not hunk.added:
+        return decide(found, context)
+    found += _code_signals(hunk, added, removed, context.categories)
+    found += _title_signals(context.title, context.branch)
+    return decide(found, context)
+
+
+def _user_rule(hunk: Hunk, rules: tuple[ClassifyRule, ...]) -> ClassifyRule | None:
+    if not rules:
+        return None
+    added = "\n".join(line.text for line in hunk.added)
+    for rule in rules:
+        # glob_matcher's translate and re.compile are both cached by the standard library
+        if rule.path is not None and matches_any(hunk.file, glob_matcher((rule.path,))):
+            return rule
+        # re caches compiled patterns; the config validated each one
+        if rule.pattern is not None and re.search(rule.pattern, added, re.MULTILINE):
+            return rule
+    return None
+
+
+def _prescan_signals(hunk: Hunk, prescan: tuple[Finding, ...]) -> list[Signal]:
+    """Gate findings in the hunk's lines: bandit/semgrep → review, ruff bug rules → debugging."""
+    out = []
+    for f in prescan:
+        if f.file != hunk.file or f.end_line < hunk.new_start or f.line > hunk.new_end:
+            continue
+        if f.source in GATE_REVIEW:  # the most severe finding leads the reasons
+            weight = 3.0 + 0.5 * SEVERITY_RANK[f.severity]
+            out.append(Signal(REVIEW, weight, f"{f.source} {f.rule}: {f.message}", f.line))
+        elif f.source == "ruff" and RUFF_BUGS.match(f.rule):
+            out.append(Signal(DEBUGGING, 3.0, f"ruff {f.rule}: {f.message}", f.line))
+    return out
+
+
+def _code_signals(
+    hunk: Hunk, added: Lines, removed: Lines, categories: frozenset[str]
+) -> list[Signal]:
+    """Signals of the code itself: review constructs, edit shape, routine declarations."""
+    renamed = edits.rename_signal(added, removed)
+    if renamed is not None:
+        return [renamed]  # same tokens, other names: the behaviour did not change
+    text = "\n".join(line.text for line in added)
+    found = patterns.other_signals(hunk.language, added, text)
+    found += _review_signals(hunk, added, text)
+    found += _removed_safety(hunk, text)
+    found += _changed(hunk, removed, found)
+    found += edits.edit_signals(added, removed)
+    found += _shape_signals(hunk, added, removed, text, categories)
+    if TEST_FILE.search(hunk.file):  # risky-looking code in a test rarely ships
+        found = [_halved(s) if s.category in (REVIEW, DEBUGGING) else s for s in found]
+        found.append(Signal(BOILERPLATE, 1.5, "test code"))
+    return found
+
+
+def _review_signals(hunk: Hunk, added: Lines, text: str) -> list[Signal]:
+    """Token patterns; for Python the tree replaces them unless a token already decides."""
+    tokens = patterns.review_signals(hunk.language, added, text)
+    if not tokens or hunk.language != "python" or any(s.weight >= DECISIVE for s in tokens):
+        return tokens
+    parsed = signals.parse(hunk.added, hunk.new_lines)
+    if parsed is None:
+        return tokens
+    kept = [s for s in tokens if s.reason in patterns.TREE_BLIND]
+    return kept + signals.review_signals(parsed, hunk.added_numbers)
+
+
+def _removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
+    """A safety check present in the removed lines and gone from the added ones."""
+    out = []
+    for line in hunk.removed:
+        for match in SAFETY.finditer(line.text):
+            if match.group(0) not in added_text:
+                out.append(Signal(REVIEW, 2.5, f"removes {match.group(0)}", hunk.new_start))
+    return out
+
+
+# Calls, decorators and settings whose removal weakens a check: a pure deletion of one of
+# these is not "nothing to review".
+SAFETY = re.compile(
+    r"compare_digest|secure_filename|safe_load|SafeLoader|escape\(|textContent|"
+    r"secrets\.\w+|shlex\.quote|@\w+_required\b|csrf_protect|authorize\w*\(|"
+    r"verify=True|check_hostname|\?\s*\"?,\s*\(|execute\(\s*\"[^\"]*\"\s*,|"
+    r"httponly=True|secure=True|samesite=|with\s+[\w.]*lock\w*|\.acquire\(|"
+    r"\bsanitize\w*\(|\bvalidate\w*\("
+)
+
+
+def _changed(hunk: Hunk, removed: Lines, found: list[Signal]) -> list[Signal]:
+    """Debugging signals of the added lines that the removed lines also had: a changed one."""
+    if not removed or not any(s.category == DEBUGGING for s in found):
+        return []
+    text = "\n".join(line.text for line in removed)
+    before = {s.reason for s in patterns.other_signals(hunk.language, removed, text)}
+    return [
+        Signal(DEBUGGING, s.weight + 0.5, f"changed {s.reason}", s.line)
+        for s in found
+        if s.category == DEBUGGING and s.reason in before
+    ]
+
+
+def _shape_signals(
+    hunk: Hunk, added: Lines, removed: Lines, text: str, categories: frozenset[str]
+) -> list[Signal]:
+    """Base signals from what kind of change this is, and the seed's optional categories."""
+    out = []
+    if removed:
+        out.append(Signal(DEBUGGING, 0.5, "modifies existing code"))
+    else:
+        out.append(Signal(BOILERPLATE, 0.5, "new code without risky constructs"))
+    if hunk.language in patterns.CONFIG_LANGUAGES:
+        out.append(Signal(BOILERPLATE, 1.0, "configuration values"))
+    if "algorithm" in categories:
+        out += _algorithm_signals(added, text)
+    if "architecture" in categories and (match := ARCHITECTURE.search(text)):
+        out.append(Signal("architecture", 1.5, f"abstraction: {match.group(0)}"))
+    return out
+
+
+def _algorithm_signals(added: Lines, text: str) -> list[Signal]:
+    out = []
+    depth: list[int] = []
+    for line in added:
+        match = LOOP.match(line.text)
+        if match:
+            indent = len(match.group(1).expandtabs(4))
+            if any(d < indent for d in depth):
+                out.append(Signal("algorithm", 2.0, "nested loops", line.number))
+            depth.append(indent)
+    if match_ := ALGORITHM.search(text):
+        out.append(Signal("algorithm", 1.5, f"algorithmic code: {match_.group(0)}"))
+    return out
+
+
+def _halved(signal: Signal) -> Signal:
+    return Signal(signal.category, signal.weight / 2, f"{signal.reason} in a test", signal.line)
+
+
+def _title_signals(title: str, branch: str) -> list[Signal]:
+    out = []
+    if title and (match := FIX_TITLE.search(title)):
+        out.append(Signal(DEBUGGING, 1.0, f"PR title says fix ({match.group(0)})"))
+    if branch and FIX_BRANCH.search(branch):
+        out.append(Signal(DEBUGGING, 1.0, f"branch {PurePosixPath(branch).as_posix()} says fix"))
+    return out
+
+
+def decide(found: Iterable[Signal], context: ClassifyContext) -> Classification:
+    """Sum weights per category (each reason once, with diminishing returns) and pick the top."""
+    by_category: dict[str, dict[str, Signal]] = {}
+    for signal in found:
+        if signal.category not in context.categories:
+            continue
+        reasons = by_category.setdefault(signal.category, {})
+        known = reasons.get(signal.reason)
+        if known is None or signal.weight > known.weight:
+            reasons[signal.reason] = signal
+    if not by_category:
+        return Classification(BOILERPLATE, ("no signals",))
+    risk = context.risk or DEFAULT_RISK
+    ranked = {c: sorted(r.values(), key=lambda s: -s.weight) for c, r in by_category.items()}
+    scores = {c: sum(s.weight * 0.5**i for i, s in enumerate(r)) for c, r in ranked.items()}
+    best = max(scores, key=lambda c: (round(scores[c], 6), risk.get(c, 0)))
+    return Classification(best, _shown_reasons(ranked[best]))
+
+
+def _shown_reasons(signals: list[Signal]) -> tuple[str, ...]:
+    """The strongest reasons, without one that a stronger one already says at the same line
+    ("error handling" beside "changed error handling")."""
+    shown: list[Signal] = []
+    for signal in signals:
+        if not any(s.line == signal.line and signal.reason in s.reason for s in shown):
+            shown.append(signal)
+    return tuple(s.text() for s in shown[:MAX_REASONS])

@@ -1,0 +1,172 @@
+"""The shape of an edit, read from its added and removed lines without parsing the language.
+
+Shapes that make a hunk not worth a model (docs, whitespace, comments, version bumps, pure
+deletions), renames (the same tokens with identifiers consistently substituted), and small
+in-place edits whose shape is typical of a bug fix (``<`` → ``<=``, ``n`` → ``n - 1``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from hunkroute.classify.patterns import Signal
+from hunkroute.diff.unified import is_documentation
+from hunkroute.model import BOILERPLATE, DEBUGGING, Hunk, Line
+
+Lines = tuple[Line, ...]
+
+CHANGELOG = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)", re.IGNORECASE)
+VERSION = re.compile(
+    r"""^\s*["']?(__version__|version|appVersion|VERSION)["']?\s*[:=]\s*["']?v?\d+(\.\d+)+"""
+    r"""[\w.+-]*["']?,?\s*$"""
+)
+INDENTED = frozenset({"python", "yaml", "make"})
+TRIPLE = ('"""', "'''", 'r"""')
+PROSE = re.compile(
+    r"^(?!(return|raise|pass|break|continue|yield|import|del)\b)[A-Za-z][\w\s,.;:'`()!?-]*$"
+)
+TOKEN = re.compile(r"\w+|[^\w\s]")
+IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
+KEYWORDS = frozenset(
+    "if elif else for while return and or not is in True False None true false null nil let "
+    "const var break continue public private protected static final async await def class "
+    "function func import from".split()
+)
+OFF_BY_ONE = re.compile(r"[-+]1(?!\d)|^1$")
+
+
+def skip_reason(hunk: Hunk, added: Lines, removed: Lines) -> str | None:
+    """Why the hunk needs no model at all, or ``None``; ``added``/``removed`` are code lines."""
+    if not hunk.added:
+        return "pure deletion"
+    name = hunk.file.rpartition("/")[2]
+    if CHANGELOG.match(name):
+        return "changelog"
+    if is_documentation(hunk.file):
+        return "documentation file"
+    if all(not line.text.strip() for line in hunk.added):
+        return "only blank lines added"
+    if hunk.removed and _normalised(hunk.added, hunk.language) == _normalised(
+        hunk.removed, hunk.language
+    ):
+        return "whitespace-only change"
+    if not added and not removed:
+        return "comment-only change"
+    if hunk.language == "python" and _docstring_only(hunk):
+        return "docstring-only change"
+    if added and removed and all(VERSION.match(x.text) for x in added + removed):
+        return "version bump"
+    return None
+
+
+def _normalised(lines: tuple[Line, ...], language: str) -> list[str]:
+    """The lines without whitespace; where indentation is syntax, line by line with it kept.
+
+    Elsewhere the lines are joined, so that a formatter re-flowing a call over several lines
+    is still a whitespace-only change.
+    """
+    if language not in INDENTED:
+        return ["".join("".join(line.text.split()) for line in lines)]
+    out = []
+    for line in lines:
+        text = line.text.expandtabs(4)
+        body = " ".join(text.split())
+        if body:
+            out.append(text[: len(text) - len(text.lstrip())] + body)
+    return out
+
+
+def _docstring_only(hunk: Hunk) -> bool:
+    """True when every added line is inside (or opens) a docstring and removed lines are prose."""
+    if not any(quote in line.text for line in hunk.new_lines for quote in ('"""', "'''")):
+        return False
+    inside, doc = False, set()
+    for line in hunk.new_lines:
+        stripped = line.text.strip()
+        if inside or stripped.startswith(TRIPLE):
+            doc.add(line.number)
+        if (stripped.count('"""') + stripped.count("'''")) % 2:
+            inside = not inside
+    return all(line.number in doc or not line.text.strip() for line in hunk.added) and all(
+        (s := line.text.strip()).startswith(TRIPLE) or not s or PROSE.match(s)
+        for line in hunk.removed
+    )
+
+
+def rename(added: Lines, removed: Lines) -> tuple[str, str] | None:
+    """``(old, new)`` when the edit only substitutes identifiers consistently, else ``None``.
+
+    An identifier right after a dot is an attribute or a method of something else
+    (``yaml.safe_load`` → ``yaml.load``), so changing it is never a mere rename.
+    """
+    if not removed or len(removed) != len(added):
+        return None
+    mapping: dict[str, str] = {}
+    for old_line, new_line in zip(removed, added, strict=True):
+        old, new = TOKEN.findall(old_line.text), TOKEN.findall(new_line.text)
+        if len(old) != len(new):
+            return None
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            if a == b:
+                continue
+            if not _renameable(a, b) or (i and old[i - 1] == "."):
+                return None
+            if mapping.setdefault(a, b) != b:
+                return None
+    return next(iter(mapping.items()), None)
+
+
+def _renameable(a: str, b: str) -> bool:
+    return bool(IDENTIFIER.match(a) and IDENTIFIER.match(b)) and not {a, b} & KEYWORDS
+
+
+def edit_signals(added: Lines, removed: Lines) -> list[Signal]:
+    """Debugging signals from removed/added line pairs and changed return values."""
+    out: list[Signal] = []
+    if removed and len(removed) == len(added) and len(removed) <= 8:
+        for old, new in zip(removed, added, strict=True):
+            signal = _pair_signal(old.text, new)
+            if signal:
+                out.append(signal)
+    old_returns = {_squash(x.text) for x in removed if x.text.lstrip().startswith("return")}
+    for line in added:
+        squashed = _squash(line.text)
+        if old_returns and squashed.startswith("return") and squashed not in old_returns:
+            out.append(Signal(DEBUGGING, 1.5, "changed return value", line.number))
+    return out
+
+
+def _pair_signal(old: str, new: Line) -> Signal | None:
+    """A signal for one removed line replaced by one added line, when the edit is small."""
+    a, b = _squash(old), _squash(new.text)
+    if a == b:
+        return None
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    was, now = a[start : len(a) - end], b[start : len(b) - end]
+    if len(was) + len(now) > 16:
+        return None
+    changed = set(was + now)
+    if OFF_BY_ONE.search(was) or OFF_BY_ONE.search(now):
+        return Signal(DEBUGGING, 2.5, "off-by-one shaped edit", new.number)
+    if changed <= set("<>=!"):
+        return Signal(DEBUGGING, 2.5, "changed comparison", new.number)
+    if changed <= set("+-*/%&|^~"):
+        return Signal(DEBUGGING, 2.0, "changed operator", new.number)
+    return Signal(DEBUGGING, 1.0, "small edit to an expression", new.number)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def rename_signal(added: Lines, removed: Lines) -> Signal | None:
+    """A strong boilerplate signal for a pure rename."""
+    found = rename(added, removed)
+    if found is None:
+        return None
+    return Signal(BOILERPLATE, 3.0, f"rename: {found[0]} → {found[1]}", added[0].number)

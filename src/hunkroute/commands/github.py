@@ -1,0 +1,255 @@
+"""``hunkroute github``: inside GitHub Actions, review the pull request and post the result.
+
+Read the event → get the PR diff (local git when the checkout has both commits, else the API)
+→ the same pipeline as ``run`` → post (review, check run or annotations) → always write the job
+summary, the step outputs, the JSON report and a SARIF file. Posting never decides whether the
+findings survive: whatever GitHub answers, they are in the summary, the report and the exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+from hunkroute import pipeline
+from hunkroute.commands.options import build_config
+from hunkroute.commands.output import summary_line
+from hunkroute.config import Config
+from hunkroute.diff import source
+from hunkroute.diff.unified import is_outside_repository
+from hunkroute.errorhandler import exit_code_for
+from hunkroute.errors import GitHubError, InputError
+from hunkroute.forges.github import review as posting
+from hunkroute.forges.github.client import GitHubApiError, GitHubClient
+from hunkroute.forges.github.event import (
+    PostMode,
+    PullRequestEvent,
+    Settings,
+    read_event,
+    read_settings,
+)
+from hunkroute.model import Report, nano_to_usd
+from hunkroute.report import jsonreport, markdown, sarif, workflow
+from hunkroute.report.comments import Posting, Unposted
+
+DIFF_MEDIA = "application/vnd.github.diff"
+FETCH_ADVICE = "check out with actions/checkout 'fetch-depth: 0' so git has both commits"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiFiles:
+    """New file contents from the API, for checkouts without the PR head (pull_request_target)."""
+
+    client: GitHubClient
+    repository: str
+    ref: str
+
+    def read(self, path: str) -> bytes | None:
+        if is_outside_repository(path):  # httpx folds "../" into the URL: another API path
+            return None
+        try:
+            response = self.client.request(
+                "GET",
+                f"/repos/{self.repository}/contents/{quote(path)}",
+                params={"ref": self.ref},
+                accept="application/vnd.github.raw+json",
+            )
+        except GitHubError:
+            return None
+        return response.content
+
+
+def _has_commits(root: Path, *shas: str) -> bool:
+    for sha in shas:
+        probe = subprocess.run(
+            ["git", "cat-file", "-e", f"{sha}^{{commit}}"],
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+        if probe.returncode != 0:
+            return False
+    return True
+
+
+def load_diff(
+    event: PullRequestEvent, root: Path | None, client: GitHubClient
+) -> source.LoadedDiff:
+    """The PR's diff (base...head), from git when it can, else from the API; says what to fix."""
+    if root is not None and _has_commits(root, event.base_sha, event.head_sha):
+        wanted = source.DiffSource("range", base=event.base_sha, head=event.head_sha)
+        return source.load(wanted, root)
+    where = f"/repos/{event.repository}/pulls/{event.number}"
+    try:
+        data = client.request("GET", where, accept=DIFF_MEDIA).content
+    except GitHubApiError as exc:
+        raise InputError(
+            f"cannot get the diff of PR #{event.number}: the checkout lacks "
+            f"{event.head_sha[:12]} and the API refused ({exc}); {FETCH_ADVICE}"
+        ) from exc
+    except GitHubError as exc:
+        raise GitHubError(f"cannot get the PR diff from the API ({exc}); {FETCH_ADVICE}") from exc
+    snapshot: source.Snapshot
+    if root is not None and _has_commits(root, event.head_sha):
+        snapshot = source.GitObjects(root, event.head_sha)
+    else:
+        snapshot = ApiFiles(client, event.repository, event.head_sha)
+    origin = f"PR #{event.number} {event.base_sha[:12]}...{event.head_sha[:12]} (API diff)"
+    return source.LoadedDiff(data, origin, snapshot)
+
+
+def choose_mode(requested: PostMode, event: PullRequestEvent, token: str) -> tuple[str, str]:
+    """The channel to post to, and a note when ``auto`` had to settle for annotations."""
+    if requested != "auto":
+        return requested, ""
+    if not token:
+        return "annotations", "no GitHub token: findings posted as annotations, not a review"
+    if event.fork and event.name == "pull_request":
+        return "annotations", (
+            "fork PR: GitHub gives it a read-only token and no secrets, so hunkroute ran "
+            "without the models whose keys are missing and posted annotations, not a review"
+        )
+    return "review", ""
+
+
+def annotate(report: Report) -> Posting:
+    """Print workflow-command annotations; the runner shows 10 per type, the rest are counted."""
+    shown = workflow.shown(report.findings)
+    sys.stdout.write(workflow.render(report))
+    reason = "over GitHub's 10 annotations per type and step"
+    return Posting(
+        "annotations",
+        posted=len(shown.lines),
+        unposted=tuple(Unposted(f, reason) for f in shown.hidden),
+    )
+
+
+def deliver(
+    client: GitHubClient,
+    pr: posting.PullRequest,
+    report: Report,
+    config: Config,
+    mode: str,
+    strict: bool,
+    pause: Callable[[float], None],
+) -> Posting:
+    """Post where ``mode`` says; on any GitHub failure fall back to annotations and say why."""
+    options = posting.PostOptions(
+        "checks" if mode == "checks" else "review",
+        config.github.comment_min_severity,
+        config.limits.max_comments,
+    )
+    try:
+        if mode == "review":
+            return posting.post_review(client, pr, report, options, pause)
+        if mode == "checks":
+            return posting.post_checks(client, pr, report, options, markdown.render(report))
+    except GitHubError as exc:
+        fallback = annotate(report)
+        denied = isinstance(exc, GitHubApiError) and exc.status == 403
+        why = f"could not post the {mode} ({exc}); findings are annotations and in this summary"
+        if denied and not strict:
+            return replace(fallback, notes=(why + "; grant 'pull-requests: write'",))
+        return replace(fallback, problems=(why,))
+    return annotate(report)
+
+
+def _sticky(client: GitHubClient, pr: posting.PullRequest, summary: str) -> tuple[str, ...]:
+    try:
+        posting.upsert_summary_comment(client, pr, summary)
+    except GitHubError as exc:
+        return (f"could not update the summary comment ({exc})",)
+    return ()
+
+
+def write_files(report: Report, summary: str, settings: Settings, env: Mapping[str, str]) -> None:
+    """The JSON report, the SARIF file, the job summary and the step outputs."""
+    folder = settings.output_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    report_path, sarif_path = folder / "hunkroute-report.json", folder / "hunkroute.sarif"
+    report_path.write_text(jsonreport.render(report), encoding="utf-8")
+    sarif_path.write_text(sarif.render(report), encoding="utf-8")
+    if env.get("GITHUB_STEP_SUMMARY"):
+        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
+            out.write(summary)
+    outputs = {
+        "spent-usd": f"{nano_to_usd(report.spent_nano):.6f}",
+        "findings": str(len(report.findings)),
+        "blocking": str(len(report.blocking)),
+        "report": str(report_path.resolve()),
+        "sarif": str(sarif_path.resolve()),
+    }
+    if env.get("GITHUB_OUTPUT"):
+        with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
+            for name, value in outputs.items():
+                delimiter = f"ghadelimiter_{uuid.uuid4()}"  # as actions/toolkit does
+                out.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+
+
+def _config(config_path: str | None, settings: Settings, cwd: Path) -> Config:
+    config = build_config(config_path, cwd, budget=settings.budget, fail_on=settings.fail_on)
+    if settings.max_comments is not None:
+        config = replace(config, limits=replace(config.limits, max_comments=settings.max_comments))
+    if settings.summary_comment is not None:
+        github = replace(config.github, summary_comment=settings.summary_comment)
+        config = replace(config, github=github)
+    return config
+
+
+def command(
+    config_path: str | None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """The whole ``github`` command; returns the exit code of ``errorhandler.exit_code_for``."""
+    env = os.environ
+    event = read_event(env)
+    cwd = Path(env.get("GITHUB_WORKSPACE") or Path.cwd())
+    settings = read_settings(env, Path(env.get("RUNNER_TEMP") or cwd) / "hunkroute")
+    config = _config(config_path, settings, cwd)
+    token = env.get("GITHUB_TOKEN", "")
+    api = env.get("GITHUB_API_URL") or "https://api.github.com"
+    client = GitHubClient(api, token, transport=transport, sleep=sleep)
+    try:
+        loaded = load_diff(event, source.repo_root(cwd), client)
+        run_options = pipeline.RunOptions(title=event.title, branch=event.head_ref)
+        report = pipeline.run(loaded, config, run_options, env)
+        report, summary = _post(client, event, report, config, settings, token, sleep)
+    finally:
+        client.close()
+    write_files(report, summary, settings, env)
+    code = exit_code_for(report, config.fail_closed)
+    summary_line(report, code)
+    return code
+
+
+def _post(
+    client: GitHubClient,
+    event: PullRequestEvent,
+    report: Report,
+    config: Config,
+    settings: Settings,
+    token: str,
+    sleep: Callable[[float], None],
+) -> tuple[Report, str]:
+    """Post, then fold what posting said into the report and render the summary."""
+    mode, note = choose_mode(settings.post, event, token)
+    pr = posting.PullRequest(event.repository, event.number, event.head_sha)
+    result = deliver(client, pr, report, config, mode, settings.post != "auto", sleep)
+    notes = report.notes + ((note,) if note else ()) + result.notes
+    report = replace(report, problems=report.problems + result.problems, notes=notes)
+    summary = markdown.render(report, replace(result, problems=(), notes=()))
+    if config.github.summary_comment and result.channel != "annotations":
+        sticky = _sticky(client, pr, summary)
+        report = replace(report, notes=report.notes + sticky)
+    return report, summary

@@ -1,0 +1,32 @@
+"""``hunkroute run``: review a change, print the report, exit by its findings."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from hunkroute import pipeline
+from hunkroute.commands.options import CliOptions, diff_source, options_config
+from hunkroute.commands.output import emit, progress_line, summary_line, use_color
+from hunkroute.diff import source
+from hunkroute.errorhandler import exit_code_for
+from hunkroute.report import sinks
+
+
+def command(options: CliOptions) -> int:
+    """Load the change and the config, run the pipeline, render with the chosen sink."""
+    cwd = Path.cwd()
+    config = options_config(options, cwd)
+    wanted = diff_source(options)
+    loaded = source.load(wanted, cwd)
+    if wanted.kind == "upstream":  # the user named no range: say which one was chosen
+        print(f"hunkroute: checking {loaded.origin}", file=sys.stderr)
+    run_options = pipeline.RunOptions(title=options.title, offline=options.offline)
+    progress = progress_line if sys.stderr.isatty() else None
+    report = pipeline.run(loaded, config, run_options, os.environ, progress=progress)
+    color = options.output is None and use_color(sys.stdout)
+    emit(sinks()[options.format](report, color), options.output)
+    code = exit_code_for(report, config.fail_closed)
+    summary_line(report, code)
+    return code

@@ -1,0 +1,260 @@
+"""Config sections → typed values: the reading half of ``config.py``.
+
+Each section has a small reader function; ``parse_config`` assembles them into a ``Config``.
+Both dialects land here: hunkroute's own keys and the seed article's ``routing:`` and
+``validation:`` template, whose meaning is mapped onto ours (see ``SEED_GATES``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hunkroute.config import catalogue
+from hunkroute.config.reader import Reader
+from hunkroute.config.schema import (
+    BUILTIN_CATEGORIES,
+    DEFAULT_CATEGORIES,
+    DEFAULT_EXCLUDE,
+    DEFAULT_LOCK_FILES,
+    GATE_NAMES,
+    SEED_GATES,
+    CategoryConfig,
+    ClassifyRule,
+    Config,
+    FilesConfig,
+    GateConfig,
+    GitHubConfig,
+    LimitsConfig,
+    PrecommitConfig,
+    ProviderConfig,
+    RetryConfig,
+)
+from hunkroute.model import REVIEW
+
+
+def parse_config(data: Any, source: str, lines: Mapping[tuple[str, ...], int]) -> Config:
+    """Build a ``Config`` from already-loaded YAML data."""
+    root = Reader(data, (), source, lines, "a mapping of settings")
+    routing = root.section("routing")
+    validation = root.section("validation")
+    budget = root.number("budget_usd", None, minimum=0.0)
+    if budget is None:
+        budget = routing.number("default_budget_limit", 0.50, minimum=0.0)
+    gates, fallback = _gates(root, validation)
+    categories = _categories(root, routing)
+    config = Config(
+        budget_usd=budget,
+        fail_on=root.choice("fail_on", ("error", "warning", "never"), "error"),
+        fail_closed=root.boolean("fail_closed", False),
+        max_attempts=root.integer("max_attempts", 3 if fallback else 1, minimum=1),
+        fallback=fallback,
+        upgrade_share=root.number("upgrade_share", 0.5, minimum=0.0, maximum=1.0),
+        cache_dir=root.string("cache_dir", ".hunkroute-cache"),
+        providers=_providers(root, categories),
+        categories=categories,
+        gates=gates,
+        files=_files(root.section("files")),
+        classify_rules=_classify_rules(root, categories),
+        limits=_limits(root.section("limits")),
+        retry=_retry(root.section("retry")),
+        precommit=_precommit(root.section("precommit")),
+        github=_github(root.section("github")),
+        source=source,
+    )
+    for reader in (root, routing, validation):
+        reader.reject_unknown()
+    return config
+
+
+def _categories(root: Reader, routing: Reader) -> dict[str, CategoryConfig]:
+    """Built-in categories plus any named by ``categories:`` or the seed's token caps."""
+    seed_caps = routing.mapping_of_ints("max_output_tokens")
+    section = root.section("categories")
+    names = list(BUILTIN_CATEGORIES)
+    names += [n for n in [*seed_caps, *section.keys()] if n not in names]
+    result: dict[str, CategoryConfig] = {}
+    for name in names:
+        defaults = DEFAULT_CATEGORIES.get(name, DEFAULT_CATEGORIES[REVIEW])
+        entry = section.section(name)
+        cap = seed_caps.get(name, defaults["max_output_tokens"])
+        result[name] = CategoryConfig(
+            name=name,
+            max_output_tokens=entry.integer("max_output_tokens", cap, minimum=0),
+            min_quality=entry.number("min_quality", defaults["min_quality"], minimum=0.0),
+            risk=entry.integer("risk", defaults["risk"], minimum=0),
+            context_lines=entry.integer("context_lines", defaults["context_lines"], minimum=0),
+            upgrade=entry.boolean("upgrade", name == REVIEW),
+        )
+        entry.reject_unknown()
+    section.reject_unknown()
+    return result
+
+
+def _providers(
+    root: Reader, categories: Mapping[str, CategoryConfig]
+) -> tuple[ProviderConfig, ...]:
+    """The configured providers, or the whole built-in catalogue when none are listed."""
+    entries = root.list_of_sections("providers")
+    if entries is None:
+        entries = [
+            Reader({"name": name}, ("providers", name), "built-in catalogue", {})
+            for name in catalogue.CATALOGUE
+        ]
+    providers = tuple(_provider(entry, categories) for entry in entries)
+    names = [p.name for p in providers]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        root.fail(("providers",), f"provider names must be unique, {duplicates[0]!r} repeats")
+    return providers
+
+
+def _provider(entry: Reader, categories: Mapping[str, CategoryConfig]) -> ProviderConfig:
+    name = entry.required_string("name")
+    base = catalogue.known(name) or {}
+    output_price = entry.number("cost_per_output_token", base.get("cost_per_output_token"), 0.0)
+    if output_price is None:
+        entry.fail(entry.path + ("cost_per_output_token",), "missing: a price per output token")
+    input_price = entry.number("cost_per_input_token", base.get("cost_per_input_token"), 0.0)
+    if entry.has("supported_tasks"):
+        tasks = entry.string_list("supported_tasks", [])
+        for task in tasks:
+            if task not in categories:
+                entry.fail(entry.path + ("supported_tasks",), f"unknown category {task!r}")
+    else:  # catalogue tasks in categories this config does not use are left out
+        tasks = [t for t in base.get("supported_tasks", [REVIEW]) if t in categories]
+    provider = ProviderConfig(
+        name=name,
+        api=entry.choice("api", ("openai", "anthropic"), base.get("api", "openai")),
+        base_url=entry.optional_string("base_url", base.get("base_url")),
+        model=entry.optional_string("model", base.get("model")),
+        api_key_env=entry.optional_string("api_key_env", base.get("api_key_env")),
+        # An unknown input price is charged at the output price: reservations stay safe.
+        cost_per_input_token=output_price if input_price is None else input_price,
+        cost_per_output_token=output_price,
+        cost_per_cached_input_token=entry.number(
+            "cost_per_cached_input_token", base.get("cost_per_cached_input_token"), 0.0
+        ),
+        quality=entry.quality("quality", base.get("quality", 8.0), categories),
+        supported_tasks=tuple(tasks),
+        latency_target_ms=entry.optional_int("latency_target_ms", base.get("latency_target_ms")),
+        max_concurrency=entry.integer("max_concurrency", 4, minimum=1),
+        context_window=entry.integer("context_window", base.get("context_window", 32_768), 1),
+        json_mode=entry.boolean("json_mode", True),
+        temperature=entry.number("temperature", 0.0, minimum=0.0, maximum=2.0),
+        timeout_s=entry.number("timeout_s", 60.0, minimum=0.1),
+        routing_mode=entry.optional_string("routing_mode", base.get("routing_mode")),
+    )
+    entry.reject_unknown()
+    return provider
+
+
+def _gates(root: Reader, validation: Reader) -> tuple[tuple[GateConfig, ...], bool]:
+    """Gates from ``gates:`` (ours) or ``validation:`` (the seed's), and the fallback flag."""
+    fallback = validation.boolean("fallback_on_failure", True)
+    enabled = validation.boolean("enabled", True)
+    if root.has("gates"):
+        return tuple(_gate(item) for item in root.list_of_gates("gates")), fallback
+    if not validation.has("gates"):
+        gates = tuple(GateConfig(name) for name in GATE_NAMES) if enabled else ()
+        return gates, fallback
+    words = validation.string_list("gates", [])
+    names: list[str] = []
+    select: list[str] = []
+    for word in words:
+        if word not in SEED_GATES and word not in GATE_NAMES:
+            known = ", ".join([*SEED_GATES, *GATE_NAMES])
+            validation.fail(("validation", "gates"), f"unknown gate {word!r} (known: {known})")
+        names += [g for g in SEED_GATES.get(word, (word,)) if g not in names]
+        if word == "complexity_annotation":
+            select.append("C901")
+    if not enabled:
+        return (), fallback
+    return tuple(
+        GateConfig(n, select=tuple(select) if n == "ruff" else ()) for n in names
+    ), fallback
+
+
+def _gate(item: Reader) -> GateConfig:
+    gate = GateConfig(
+        name=item.choice("name", GATE_NAMES, None),
+        timeout_s=item.number("timeout_s", 120.0, minimum=1.0),
+        select=tuple(item.string_list("select", [])),
+        rules=tuple(item.string_list("rules", [])),
+        config_file=item.optional_string("config", None),
+    )
+    item.reject_unknown()
+    return gate
+
+
+def _files(section: Reader) -> FilesConfig:
+    files = FilesConfig(
+        exclude=tuple(section.string_list("exclude", list(DEFAULT_EXCLUDE))),
+        lock_files=tuple(section.string_list("lock_files", list(DEFAULT_LOCK_FILES))),
+        max_file_bytes=section.integer("max_file_bytes", 1_000_000, minimum=1),
+        max_hunk_lines=section.integer("max_hunk_lines", 400, minimum=1),
+    )
+    section.reject_unknown()
+    return files
+
+
+def _classify_rules(
+    root: Reader, categories: Mapping[str, CategoryConfig]
+) -> tuple[ClassifyRule, ...]:
+    section = root.section("classify")
+    rules = []
+    for item in section.list_of_sections("rules") or []:
+        category = item.choice("category", tuple(categories), None)
+        path, pattern = item.optional_string("path", None), item.optional_string("pattern", None)
+        if (path is None) == (pattern is None):
+            item.fail(item.path, "give exactly one of 'path' (a glob) or 'pattern' (a regex)")
+        if pattern is not None:
+            item.regex(pattern, "pattern")
+        reason = item.optional_string("reason", None) or f"config rule: {path or pattern}"
+        rules.append(ClassifyRule(category, reason, path, pattern))
+        item.reject_unknown()
+    section.reject_unknown()
+    return tuple(rules)
+
+
+def _limits(section: Reader) -> LimitsConfig:
+    limits = LimitsConfig(
+        max_hunks=section.integer("max_hunks", 2000, minimum=1),
+        max_model_requests=section.integer("max_model_requests", 200, minimum=0),
+        max_comments=section.integer("max_comments", 50, minimum=0),
+    )
+    section.reject_unknown()
+    return limits
+
+
+def _retry(section: Reader) -> RetryConfig:
+    retry = RetryConfig(
+        max_retries=section.integer("max_retries", 3, minimum=0),
+        backoff_s=section.number("backoff_s", 1.0, minimum=0.0),
+        max_backoff_s=section.number("max_backoff_s", 30.0, minimum=0.0),
+        breaker_threshold=section.integer("breaker_threshold", 3, minimum=1),
+        connect_timeout_s=section.number("connect_timeout_s", 10.0, minimum=0.1),
+    )
+    section.reject_unknown()
+    return retry
+
+
+def _precommit(section: Reader) -> PrecommitConfig:
+    precommit = PrecommitConfig(
+        budget_usd=section.number("budget_usd", 0.05, minimum=0.0),
+        deadline_s=section.number("deadline_s", 20.0, minimum=0.1),
+        prefer_low_latency=section.boolean("prefer_low_latency", True),
+    )
+    section.reject_unknown()
+    return precommit
+
+
+def _github(section: Reader) -> GitHubConfig:
+    github = GitHubConfig(
+        comment_min_severity=section.choice(
+            "comment_min_severity", ("error", "warning", "note"), "warning"
+        ),
+        summary_comment=section.boolean("summary_comment", False),
+    )
+    section.reject_unknown()
+    return github
