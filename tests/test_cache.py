@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hunkroute import config
 from hunkroute.models.cache import AnswerCache, Cached, cache_key
-from hunkroute.models.providers import ChatRequest, Usage
+from hunkroute.models.providers.interface import ChatRequest, Usage
 from tests.helpers.gitrepo import GitRepo
 
 PROVIDER = config.loads(

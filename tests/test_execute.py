@@ -188,11 +188,10 @@ def test_calls_for_different_hunks_overlap(tmp_path: Path) -> None:
     old, new = python_files(8)
     with serve("openai", lambda s: Say(findings(), delay_s=0.3)) as fake:
         conf = config_for([fake], tmp_path, provider_extra=", max_concurrency: 4")
-        start = time.monotonic()
         run(change(old, new), conf)
-        elapsed = time.monotonic() - start
-    assert fake.max_in_flight == 4  # never more than max_concurrency, and really 4 at once
-    assert elapsed < 8 * 0.3 * 0.6
+    # the server saw 4 requests in flight at once: they overlapped, and never more than
+    # max_concurrency (a wall-clock bound would only measure how busy the machine is)
+    assert fake.max_in_flight == 4
 
 
 def test_rerun_hits_the_cache_and_spends_nothing(tmp_path: Path) -> None:
@@ -243,8 +242,12 @@ def test_placeholder_suggestion_is_rejected_and_the_next_model_is_told(tmp_path:
 def test_gates_judge_rejection_triggers_fallback_with_gate_findings(tmp_path: Path) -> None:
     def judge(candidates: Sequence[Candidate]) -> list[Verdict]:
         gate = Finding("pkg/mod_0.py", 6, 6, "error", "bandit", "B101", "assert used")
-        return [Verdict(c, c.finding.model != "p0", "new gate findings", (gate,) if
-                        c.finding.model == "p0" else ()) for c in candidates]  # fmt: skip
+        return [
+            Verdict(c, "rejected", "new gate findings", (gate,))
+            if c.finding.model == "p0"
+            else Verdict(c, "accepted", "accepted")
+            for c in candidates
+        ]
 
     with (
         serve("openai", lambda s: findings(FIX)) as first,

@@ -87,7 +87,7 @@ def test_deadline_covers_fallback_rounds(tmp_path: Path) -> None:
 
     def slow_rejecting_judge(candidates: Sequence[Candidate]) -> list[Verdict]:
         time.sleep(0.4)
-        return [Verdict(c, False, "new gate findings") for c in candidates]
+        return [Verdict(c, "rejected", "new gate findings") for c in candidates]
 
     with serve("openai", lambda s: findings(FIX)) as first, serve("openai") as second:
         report, _ = timed_run([first, second], tmp_path, INTERACTIVE, deadline_s=0.3,

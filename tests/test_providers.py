@@ -9,8 +9,9 @@ import pytest
 
 from hunkroute.config import ProviderConfig, RetryConfig
 from hunkroute.errors import ProviderError
-from hunkroute.models.providers import ChatRequest, Failure, Reply, Usage, cost_nano, registry
+from hunkroute.models.providers import PROVIDERS
 from hunkroute.models.providers.http import open_client, retry_after, send_once
+from hunkroute.models.providers.interface import ChatRequest, Failure, Reply, Usage, cost_nano
 from tests.helpers.fake_llm import Say, serve
 from tests.helpers.llmcase import KEY, config_for
 
@@ -24,7 +25,7 @@ def provider(fake, tmp_path: Path) -> ProviderConfig:  # type: ignore[no-untyped
 def exchange(config: ProviderConfig, chat: ChatRequest = CHAT) -> Reply | Failure:
     async def go() -> Reply | Failure:
         async with open_client(4) as client:
-            api = registry()[config.api]
+            api = PROVIDERS[config.api]
             return await send_once(client, api, config, KEY, chat, RetryConfig(connect_timeout_s=1))
 
     return asyncio.run(go())
@@ -53,7 +54,7 @@ def test_anthropic_usage_adds_cache_reads_back(tmp_path: Path) -> None:
 def test_deepseek_cache_hit_field_is_read() -> None:
     usage = {"prompt_tokens": 10, "completion_tokens": 2, "prompt_cache_hit_tokens": 6}
     data = {"choices": [{"message": {"content": "x"}}], "usage": usage}
-    assert registry()["openai"].parse(data).usage == Usage(10, 2, 6)
+    assert PROVIDERS["openai"].parse(data).usage == Usage(10, 2, 6)
 
 
 @pytest.mark.parametrize(
@@ -61,7 +62,7 @@ def test_deepseek_cache_hit_field_is_read() -> None:
 )
 def test_openai_unreadable_bodies_raise_provider_error(data: object) -> None:
     with pytest.raises(ProviderError):
-        registry()["openai"].parse(data)
+        PROVIDERS["openai"].parse(data)
 
 
 def test_cost_prices_cached_input_apart(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from hunkroute.config import RetryConfig
 from hunkroute.models.budget import Ledger
-from hunkroute.models.providers import ChatRequest, Failure
 from hunkroute.models.providers.http import open_client
+from hunkroute.models.providers.interface import ChatRequest, Failure
 from hunkroute.models.resilience import Breaker, CallResult, Gateway, backoff_s
 from tests.helpers.fake_llm import FakeLLM, Say, sequence, serve
 from tests.helpers.llmcase import KEY, config_for

@@ -106,7 +106,7 @@ def test_git_objects_missing_file(repo: GitRepo) -> None:
     assert GitObjects(repo.root, "HEAD").read("missing.py") is None
 
 
-# --- the local "check before I push" run (issue 6) ---------------------------------------------
+# --- the local "check before I push" run -------------------------------------------------------
 
 
 def test_default_includes_untracked_files_without_touching_the_index(

@@ -209,7 +209,9 @@ def test_free_round_keeps_only_validated_suggestions() -> None:
     dropped = Finding("f.py", 1, 1, "warning", "ruff", "F401", "unused", "")
 
     def judge(candidates: Sequence[Candidate]) -> list[Verdict]:
-        return [Verdict(c, c.finding is kept, "test") for c in candidates]
+        return [
+            Verdict(c, "accepted" if c.finding is kept else "rejected", "test") for c in candidates
+        ]
 
     findings, problems = validate.free_round([kept, dropped], changes, judge)
     assert findings[0].validated and findings[0].suggestion == "x = 'a'"

@@ -10,10 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 Severity = Literal["error", "warning", "note"]
-Source = Literal["ruff", "bandit", "semgrep", "model"]
+VerdictOutcome = Literal["accepted", "rejected", "unvalidated"]
+# The gate registry (gates/__init__.py) is keyed by these names; a test keeps the two equal.
+GateName = Literal["ruff", "bandit", "semgrep"]
+GATE_NAMES: tuple[GateName, ...] = get_args(GateName)
+Source = Literal[GateName, "model"]
 FileStatus = Literal["added", "modified", "deleted", "renamed", "copied", "mode"]
 HunkStatus = Literal[
     "reviewed", "gated", "skipped", "skipped_budget", "skipped_limit", "refused", "failed"
@@ -238,13 +242,21 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The gates' judgement of one suggestion."""
+    """The gates' judgement of one suggestion.
+
+    ``unvalidated`` means no gate could judge it (a gate failed): it is not shown as validated,
+    and the failure is a problem of the run, not a fault of the suggestion's model.
+    """
 
     candidate: Candidate
-    accepted: bool
+    outcome: VerdictOutcome
     reason: str
     new_findings: tuple[Finding, ...] = ()
     fixed: tuple[Finding, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome == "accepted"
 
 
 Judge = Callable[[Sequence[Candidate]], Sequence[Verdict]]

@@ -101,7 +101,7 @@ def _plan_notes(plan: Plan) -> tuple[str, ...]:
     )
 
 
-# --- static gates (issue 4) ----------------------------------------------------------------
+# --- static gates ---------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class _Gated:
     findings: tuple[Finding, ...]
@@ -225,7 +225,7 @@ def run(
     )
 
 
-# --- model stage (issue 3): the only pipeline code that knows about providers ---------------
+# --- model stage: the only pipeline code that knows about providers --------------------------
 def _model_stage(
     prepared: Prepared,
     loaded: LoadedDiff,

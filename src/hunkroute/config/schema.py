@@ -10,14 +10,20 @@ each section is in ``configparse.py``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import MISSING, dataclass, field, fields, replace
+from typing import Any, Literal, get_args
 
 from hunkroute.model import BOILERPLATE, DEBUGGING, REVIEW, SKIP
 
+DEFAULT_QUALITY = 8.0  # an unknown model's claimed quality, for every category
 FailOn = Literal["error", "warning", "never"]
+# The provider registry (models/providers/registry.py) is keyed by these names; a test keeps
+# the two equal.
 Api = Literal["openai", "anthropic"]
-GATE_NAMES = ("ruff", "bandit", "semgrep")
+API_NAMES: tuple[Api, ...] = get_args(Api)
+FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
+SeverityName = Literal["error", "warning", "note"]
+SEVERITIES: tuple[SeverityName, ...] = get_args(SeverityName)
 CONFIG_FILE_NAMES = ("hunkroute.yaml", ".hunkroute.yaml")
 
 # The seed's gate words, mapped onto the real tools that do that job.
@@ -28,23 +34,36 @@ SEED_GATES: dict[str, tuple[str, ...]] = {
 }
 
 
+DEFAULT_EXCLUDE = (
+    "**/vendor/**", "vendor/**", "**/third_party/**", "third_party/**", "**/node_modules/**",
+    "node_modules/**", "**/*.min.js", "**/*.min.css", "**/*_pb2.py", "**/*_pb2_grpc.py",
+    "**/*.pb.go", "**/*.generated.*", "**/generated/**", "**/dist/**", "dist/**",
+    "**/*.snap", "**/__snapshots__/**",
+)  # fmt: skip
+DEFAULT_LOCK_FILES = (
+    "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock",
+    "uv.lock", "Cargo.lock", "Gemfile.lock", "composer.lock", "go.sum", "pdm.lock",
+    "requirements*.lock", "*.lock",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class ProviderConfig:
     """One model endpoint, its prices, quality and limits."""
 
     name: str
-    api: Api
-    base_url: str | None
-    model: str | None
-    api_key_env: str | None
     cost_per_input_token: float
     cost_per_output_token: float
-    cost_per_cached_input_token: float | None
     quality: Mapping[str, float]
     supported_tasks: tuple[str, ...]
-    latency_target_ms: int | None
-    max_concurrency: int
-    context_window: int
+    api: Api = "openai"
+    base_url: str | None = None
+    model: str | None = None
+    api_key_env: str | None = None
+    cost_per_cached_input_token: float | None = None
+    latency_target_ms: int | None = None
+    max_concurrency: int = 4
+    context_window: int = 32_768
     json_mode: bool = True
     temperature: float = 0.0
     timeout_s: float = 60.0
@@ -89,10 +108,10 @@ class GateConfig:
 class FilesConfig:
     """Which files are looked at."""
 
-    exclude: tuple[str, ...]
-    lock_files: tuple[str, ...]
-    max_file_bytes: int
-    max_hunk_lines: int
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    lock_files: tuple[str, ...] = DEFAULT_LOCK_FILES
+    max_file_bytes: int = 1_000_000
+    max_hunk_lines: int = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +157,7 @@ class PrecommitConfig:
 class GitHubConfig:
     """Settings for posting to pull requests."""
 
-    comment_min_severity: Literal["error", "warning", "note"] = "warning"
+    comment_min_severity: SeverityName = "warning"
     summary_comment: bool = False
 
 
@@ -146,18 +165,18 @@ class GitHubConfig:
 class Config:
     """The whole validated configuration."""
 
-    budget_usd: float
-    fail_on: FailOn
-    fail_closed: bool
-    max_attempts: int
-    fallback: bool
-    upgrade_share: float
-    cache_dir: str
     providers: tuple[ProviderConfig, ...]
     categories: Mapping[str, CategoryConfig]
     gates: tuple[GateConfig, ...]
-    files: FilesConfig
-    classify_rules: tuple[ClassifyRule, ...]
+    budget_usd: float = 0.50
+    fail_on: FailOn = "error"
+    fail_closed: bool = False
+    max_attempts: int = 3  # the planned model and two fallbacks; 1 when fallback is off
+    fallback: bool = True
+    upgrade_share: float = 0.5
+    cache_dir: str = ".hunkroute-cache"
+    files: FilesConfig = field(default_factory=lambda: FilesConfig())
+    classify_rules: tuple[ClassifyRule, ...] = ()
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     retry: RetryConfig = field(default_factory=RetryConfig)
     precommit: PrecommitConfig = field(default_factory=PrecommitConfig)
@@ -186,18 +205,6 @@ DEFAULT_CATEGORIES: dict[str, dict[str, Any]] = {
 }
 BUILTIN_CATEGORIES = (REVIEW, DEBUGGING, BOILERPLATE, SKIP)
 
-DEFAULT_EXCLUDE = (
-    "**/vendor/**", "vendor/**", "**/third_party/**", "third_party/**", "**/node_modules/**",
-    "node_modules/**", "**/*.min.js", "**/*.min.css", "**/*_pb2.py", "**/*_pb2_grpc.py",
-    "**/*.pb.go", "**/*.generated.*", "**/generated/**", "**/dist/**", "dist/**",
-    "**/*.snap", "**/__snapshots__/**",
-)  # fmt: skip
-DEFAULT_LOCK_FILES = (
-    "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock",
-    "uv.lock", "Cargo.lock", "Gemfile.lock", "composer.lock", "go.sum", "pdm.lock",
-    "requirements*.lock", "*.lock",
-)  # fmt: skip
-
 
 def missing_keys(providers: Sequence[ProviderConfig], env: Mapping[str, str]) -> list[str]:
     """Env var names of configured providers whose key is not set."""
@@ -217,3 +224,13 @@ def usable_providers(config: Config, env: Mapping[str, str]) -> tuple[ProviderCo
         for p in config.providers
         if p.configured and (not p.api_key_env or env.get(p.api_key_env))
     )
+
+
+def default(cls: type[Any], name: str) -> Any:
+    """The schema's default for one field: readers take it from here instead of repeating it."""
+    found = next(f for f in fields(cls) if f.name == name)
+    if found.default is not MISSING:
+        return found.default
+    if found.default_factory is not MISSING:
+        return found.default_factory()
+    raise LookupError(f"{cls.__name__}.{name} has no default")

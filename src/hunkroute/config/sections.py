@@ -13,12 +13,13 @@ from typing import Any
 from hunkroute.config import catalogue
 from hunkroute.config.reader import Reader
 from hunkroute.config.schema import (
+    API_NAMES,
     BUILTIN_CATEGORIES,
     DEFAULT_CATEGORIES,
-    DEFAULT_EXCLUDE,
-    DEFAULT_LOCK_FILES,
-    GATE_NAMES,
+    DEFAULT_QUALITY,
+    FAIL_ON,
     SEED_GATES,
+    SEVERITIES,
     CategoryConfig,
     ClassifyRule,
     Config,
@@ -29,8 +30,9 @@ from hunkroute.config.schema import (
     PrecommitConfig,
     ProviderConfig,
     RetryConfig,
+    default,
 )
-from hunkroute.model import REVIEW
+from hunkroute.model import GATE_NAMES, REVIEW
 
 
 def parse_config(data: Any, source: str, lines: Mapping[tuple[str, ...], int]) -> Config:
@@ -40,17 +42,21 @@ def parse_config(data: Any, source: str, lines: Mapping[tuple[str, ...], int]) -
     validation = root.section("validation")
     budget = root.number("budget_usd", None, minimum=0.0)
     if budget is None:
-        budget = routing.number("default_budget_limit", 0.50, minimum=0.0)
+        budget = routing.number("default_budget_limit", default(Config, "budget_usd"), minimum=0.0)
     gates, fallback = _gates(root, validation)
     categories = _categories(root, routing)
     config = Config(
         budget_usd=budget,
-        fail_on=root.choice("fail_on", ("error", "warning", "never"), "error"),
-        fail_closed=root.boolean("fail_closed", False),
-        max_attempts=root.integer("max_attempts", 3 if fallback else 1, minimum=1),
+        fail_on=root.choice("fail_on", FAIL_ON, default(Config, "fail_on")),
+        fail_closed=root.boolean("fail_closed", default(Config, "fail_closed")),
+        max_attempts=root.integer(
+            "max_attempts", default(Config, "max_attempts") if fallback else 1, minimum=1
+        ),
         fallback=fallback,
-        upgrade_share=root.number("upgrade_share", 0.5, minimum=0.0, maximum=1.0),
-        cache_dir=root.string("cache_dir", ".hunkroute-cache"),
+        upgrade_share=root.number(
+            "upgrade_share", default(Config, "upgrade_share"), minimum=0.0, maximum=1.0
+        ),
+        cache_dir=root.string("cache_dir", default(Config, "cache_dir")),
         providers=_providers(root, categories),
         categories=categories,
         gates=gates,
@@ -125,7 +131,7 @@ def _provider(entry: Reader, categories: Mapping[str, CategoryConfig]) -> Provid
         tasks = [t for t in base.get("supported_tasks", [REVIEW]) if t in categories]
     provider = ProviderConfig(
         name=name,
-        api=entry.choice("api", ("openai", "anthropic"), base.get("api", "openai")),
+        api=entry.choice("api", API_NAMES, base.get("api", default(ProviderConfig, "api"))),
         base_url=entry.optional_string("base_url", base.get("base_url")),
         model=entry.optional_string("model", base.get("model")),
         api_key_env=entry.optional_string("api_key_env", base.get("api_key_env")),
@@ -135,14 +141,22 @@ def _provider(entry: Reader, categories: Mapping[str, CategoryConfig]) -> Provid
         cost_per_cached_input_token=entry.number(
             "cost_per_cached_input_token", base.get("cost_per_cached_input_token"), 0.0
         ),
-        quality=entry.quality("quality", base.get("quality", 8.0), categories),
+        quality=entry.quality("quality", base.get("quality", DEFAULT_QUALITY), categories),
         supported_tasks=tuple(tasks),
         latency_target_ms=entry.optional_int("latency_target_ms", base.get("latency_target_ms")),
-        max_concurrency=entry.integer("max_concurrency", 4, minimum=1),
-        context_window=entry.integer("context_window", base.get("context_window", 32_768), 1),
-        json_mode=entry.boolean("json_mode", True),
-        temperature=entry.number("temperature", 0.0, minimum=0.0, maximum=2.0),
-        timeout_s=entry.number("timeout_s", 60.0, minimum=0.1),
+        max_concurrency=entry.integer(
+            "max_concurrency", default(ProviderConfig, "max_concurrency"), minimum=1
+        ),
+        context_window=entry.integer(
+            "context_window",
+            base.get("context_window", default(ProviderConfig, "context_window")),
+            1,
+        ),
+        json_mode=entry.boolean("json_mode", default(ProviderConfig, "json_mode")),
+        temperature=entry.number(
+            "temperature", default(ProviderConfig, "temperature"), minimum=0.0, maximum=2.0
+        ),
+        timeout_s=entry.number("timeout_s", default(ProviderConfig, "timeout_s"), minimum=0.1),
         routing_mode=entry.optional_string("routing_mode", base.get("routing_mode")),
     )
     entry.reject_unknown()
@@ -151,7 +165,7 @@ def _provider(entry: Reader, categories: Mapping[str, CategoryConfig]) -> Provid
 
 def _gates(root: Reader, validation: Reader) -> tuple[tuple[GateConfig, ...], bool]:
     """Gates from ``gates:`` (ours) or ``validation:`` (the seed's), and the fallback flag."""
-    fallback = validation.boolean("fallback_on_failure", True)
+    fallback = validation.boolean("fallback_on_failure", default(Config, "fallback"))
     enabled = validation.boolean("enabled", True)
     if root.has("gates"):
         return tuple(_gate(item) for item in root.list_of_gates("gates")), fallback
@@ -178,7 +192,7 @@ def _gates(root: Reader, validation: Reader) -> tuple[tuple[GateConfig, ...], bo
 def _gate(item: Reader) -> GateConfig:
     gate = GateConfig(
         name=item.choice("name", GATE_NAMES, None),
-        timeout_s=item.number("timeout_s", 120.0, minimum=1.0),
+        timeout_s=item.number("timeout_s", default(GateConfig, "timeout_s"), minimum=1.0),
         select=tuple(item.string_list("select", [])),
         rules=tuple(item.string_list("rules", [])),
         config_file=item.optional_string("config", None),
@@ -189,10 +203,16 @@ def _gate(item: Reader) -> GateConfig:
 
 def _files(section: Reader) -> FilesConfig:
     files = FilesConfig(
-        exclude=tuple(section.string_list("exclude", list(DEFAULT_EXCLUDE))),
-        lock_files=tuple(section.string_list("lock_files", list(DEFAULT_LOCK_FILES))),
-        max_file_bytes=section.integer("max_file_bytes", 1_000_000, minimum=1),
-        max_hunk_lines=section.integer("max_hunk_lines", 400, minimum=1),
+        exclude=tuple(section.string_list("exclude", list(default(FilesConfig, "exclude")))),
+        lock_files=tuple(
+            section.string_list("lock_files", list(default(FilesConfig, "lock_files")))
+        ),
+        max_file_bytes=section.integer(
+            "max_file_bytes", default(FilesConfig, "max_file_bytes"), minimum=1
+        ),
+        max_hunk_lines=section.integer(
+            "max_hunk_lines", default(FilesConfig, "max_hunk_lines"), minimum=1
+        ),
     )
     section.reject_unknown()
     return files
@@ -219,9 +239,13 @@ def _classify_rules(
 
 def _limits(section: Reader) -> LimitsConfig:
     limits = LimitsConfig(
-        max_hunks=section.integer("max_hunks", 2000, minimum=1),
-        max_model_requests=section.integer("max_model_requests", 200, minimum=0),
-        max_comments=section.integer("max_comments", 50, minimum=0),
+        max_hunks=section.integer("max_hunks", default(LimitsConfig, "max_hunks"), minimum=1),
+        max_model_requests=section.integer(
+            "max_model_requests", default(LimitsConfig, "max_model_requests"), minimum=0
+        ),
+        max_comments=section.integer(
+            "max_comments", default(LimitsConfig, "max_comments"), minimum=0
+        ),
     )
     section.reject_unknown()
     return limits
@@ -229,11 +253,17 @@ def _limits(section: Reader) -> LimitsConfig:
 
 def _retry(section: Reader) -> RetryConfig:
     retry = RetryConfig(
-        max_retries=section.integer("max_retries", 3, minimum=0),
-        backoff_s=section.number("backoff_s", 1.0, minimum=0.0),
-        max_backoff_s=section.number("max_backoff_s", 30.0, minimum=0.0),
-        breaker_threshold=section.integer("breaker_threshold", 3, minimum=1),
-        connect_timeout_s=section.number("connect_timeout_s", 10.0, minimum=0.1),
+        max_retries=section.integer("max_retries", default(RetryConfig, "max_retries"), minimum=0),
+        backoff_s=section.number("backoff_s", default(RetryConfig, "backoff_s"), minimum=0.0),
+        max_backoff_s=section.number(
+            "max_backoff_s", default(RetryConfig, "max_backoff_s"), minimum=0.0
+        ),
+        breaker_threshold=section.integer(
+            "breaker_threshold", default(RetryConfig, "breaker_threshold"), minimum=1
+        ),
+        connect_timeout_s=section.number(
+            "connect_timeout_s", default(RetryConfig, "connect_timeout_s"), minimum=0.1
+        ),
     )
     section.reject_unknown()
     return retry
@@ -241,9 +271,15 @@ def _retry(section: Reader) -> RetryConfig:
 
 def _precommit(section: Reader) -> PrecommitConfig:
     precommit = PrecommitConfig(
-        budget_usd=section.number("budget_usd", 0.05, minimum=0.0),
-        deadline_s=section.number("deadline_s", 20.0, minimum=0.1),
-        prefer_low_latency=section.boolean("prefer_low_latency", True),
+        budget_usd=section.number(
+            "budget_usd", default(PrecommitConfig, "budget_usd"), minimum=0.0
+        ),
+        deadline_s=section.number(
+            "deadline_s", default(PrecommitConfig, "deadline_s"), minimum=0.1
+        ),
+        prefer_low_latency=section.boolean(
+            "prefer_low_latency", default(PrecommitConfig, "prefer_low_latency")
+        ),
     )
     section.reject_unknown()
     return precommit
@@ -252,9 +288,11 @@ def _precommit(section: Reader) -> PrecommitConfig:
 def _github(section: Reader) -> GitHubConfig:
     github = GitHubConfig(
         comment_min_severity=section.choice(
-            "comment_min_severity", ("error", "warning", "note"), "warning"
+            "comment_min_severity", SEVERITIES, default(GitHubConfig, "comment_min_severity")
         ),
-        summary_comment=section.boolean("summary_comment", False),
+        summary_comment=section.boolean(
+            "summary_comment", default(GitHubConfig, "summary_comment")
+        ),
     )
     section.reject_unknown()
     return github

@@ -8,10 +8,11 @@ starts processes (``runner.py``), one place that writes a batch of files and map
 from __future__ import annotations
 
 from hunkroute.gates.bandit import BANDIT
-from hunkroute.gates.interface import Gate, GateJob, GateName, GateResult, GateUnavailable
+from hunkroute.gates.interface import Gate, GateJob, GateResult, GateUnavailable
 from hunkroute.gates.ruff import RUFF
 from hunkroute.gates.semgrep import SEMGREP
+from hunkroute.model import GateName
 
-GATES: dict[str, Gate] = {"ruff": RUFF, "bandit": BANDIT, "semgrep": SEMGREP}
+GATES: dict[GateName, Gate] = {gate.name: gate for gate in (RUFF, BANDIT, SEMGREP)}
 
 __all__ = ["GATES", "Gate", "GateJob", "GateName", "GateResult", "GateUnavailable"]

@@ -13,8 +13,8 @@ import tomllib
 from collections.abc import Mapping
 from typing import Any
 
-from hunkroute.gates.interface import GateJob, GateName, relative
-from hunkroute.model import Finding, Severity
+from hunkroute.gates.interface import GateJob, relative
+from hunkroute.model import Finding, GateName, Severity
 
 Level = str  # bandit's HIGH / MEDIUM / LOW (UNDEFINED in odd plugins)
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Literal, Protocol
+from typing import Protocol
 
 from hunkroute.config import GateConfig
-from hunkroute.model import Finding
-
-GateName = Literal["ruff", "bandit", "semgrep"]
+from hunkroute.model import Finding, GateName
 
 
 @dataclass(frozen=True, slots=True)

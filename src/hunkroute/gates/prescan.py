@@ -1,6 +1,6 @@
 """The prescan: every enabled gate, once, over the new versions of the changed files.
 
-Changed-code scope (issue 4): a finding counts only when it touches a line the change added, like
+Changed-code scope: a finding counts only when it touches a line the change added, like
 reviewdog's ``added`` filter, so legacy findings in untouched code never block a merge. The
 whole-file findings are kept as the ``Baseline`` that suggestions are compared against.
 """

@@ -2,7 +2,7 @@
 
 ``ruff check --output-format json``. A diagnostic whose fix ruff calls "safe" becomes a finding
 with a suggestion: the fix applied to whole lines of the new file, so that it can be validated and
-proposed like any model's suggestion (issue 4, "free suggestions").
+proposed like any model's suggestion.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hunkroute.gates.interface import GateJob, GateName, relative
-from hunkroute.model import Finding, Severity
+from hunkroute.gates.interface import GateJob, relative
+from hunkroute.model import Finding, GateName, Severity
 
 DEFAULT_SELECT = ("E9", "F", "B")
 # Syntax errors and names Python cannot resolve break the program: errors. Complexity (C90x, the

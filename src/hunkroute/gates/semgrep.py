@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from hunkroute.gates.interface import GateJob, GateName, relative
-from hunkroute.model import Finding, Severity
+from hunkroute.gates.interface import GateJob, relative
+from hunkroute.model import Finding, GateName, Severity
 
 PACK = Path(__file__).resolve().parent / "rules"
 OFFLINE_FLAGS = ("--metrics=off", "--disable-version-check", "--no-git-ignore", "--quiet")

@@ -1,4 +1,4 @@
-"""Suggestion verdicts: apply a suggestion, gate the patched file, accept or reject (issue 4).
+"""Suggestion verdicts: apply a suggestion, gate the patched file, accept or reject.
 
 A suggestion replaces lines ``line..end_line`` of the new file. It is rejected when it is a
 no-op, touches lines the change did not add (GitHub anchors suggestions only to lines of the
@@ -28,7 +28,6 @@ from hunkroute.model import SEVERITY_RANK, Candidate, ChangeSet, Finding, Hunk, 
 
 REDACTION = re.compile(r"\[REDACTED:[^\]\s]*\]")  # the marker the redaction stage leaves
 AROUND = 3  # lines either side of the replaced ones where any new finding rejects
-UNVALIDATED = "not validated: "
 
 Fingerprint = tuple[str, str, str]
 
@@ -39,6 +38,13 @@ class Scanned:
 
     text: str
     findings: Sequence[Finding]
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A suggestion rejected before any gate ran, and why (unreadable file, broken syntax…)."""
+
+    reason: str
 
 
 def replacement(suggestion: str) -> list[str]:
@@ -150,9 +156,10 @@ def decide(candidate: Candidate, base: Scanned, patched: Scanned) -> Verdict:
         and not (_near(n, finding.line, new_end) and excused(n))
     ]
     if blocking:
-        return Verdict(candidate, False, "; ".join(_describe(n) for n in blocking), tuple(blocking))
+        reason = "; ".join(_describe(n) for n in blocking)
+        return Verdict(candidate, "rejected", reason, tuple(blocking))
     fixes = f"; fixes {', '.join(sorted({f'{f.source} {f.rule}' for f in fixed}))}" if fixed else ""
-    return Verdict(candidate, True, f"accepted{fixes}", (), tuple(fixed))
+    return Verdict(candidate, "accepted", f"accepted{fixes}", (), tuple(fixed))
 
 
 def _describe(finding: Finding) -> str:
@@ -184,7 +191,7 @@ def free_round(
         if f.suggestion is not None and (hunk := _hunk_of(f, changes.hunks)) is not None
     ]
     verdicts = {v.candidate.finding: v for v in judge(candidates)} if candidates else {}
-    problems = sorted({v.reason for v in verdicts.values() if v.reason.startswith(UNVALIDATED)})
+    problems = sorted({v.reason for v in verdicts.values() if v.outcome == "unvalidated"})
 
     def settled(finding: Finding) -> Finding:
         verdict = verdicts.get(finding)
@@ -208,7 +215,7 @@ def build_judge(
     def judge(candidates: Sequence[Candidate]) -> list[Verdict]:
         texts = dict(baseline.texts)
         bases: dict[str, Target] = {}
-        variants: dict[int, Target | str] = {}
+        variants: dict[int, Target | Refused] = {}
         parses: dict[str, bool] = {}  # whether the unpatched file parses, once per file
         for index, candidate in enumerate(candidates):
             path = candidate.hunk.file
@@ -236,36 +243,38 @@ def _read(snapshot: Snapshot, path: str) -> str | None:
         return None
 
 
-def _variant(index: int, candidate: Candidate, text: str | None, base_parses: bool) -> Target | str:
+def _variant(
+    index: int, candidate: Candidate, text: str | None, base_parses: bool
+) -> Target | Refused:
     """The patched file to scan, or why the suggestion is rejected without scanning."""
     if text is None:
-        return f"the new version of {candidate.hunk.file} cannot be read"
+        return Refused(f"the new version of {candidate.hunk.file} cannot be read")
     reason = precheck(candidate, text)
     if reason is not None:
-        return reason
+        return Refused(reason)
     finding = candidate.finding
     assert finding.suggestion is not None
     patched = apply(text, finding.line, finding.end_line, finding.suggestion)
     if candidate.hunk.language == "python" and base_parses:
         error = syntax_error(patched)
         if error is not None:
-            return f"breaks Python syntax ({error})"
+            return Refused(f"breaks Python syntax ({error})")
     return Target(f"v{index}", candidate.hunk.file, patched, candidate.hunk.language)
 
 
 def _verdict(
     candidate: Candidate,
-    variant: Target | str,
+    variant: Target | Refused,
     texts: dict[str, str],
     baseline: Baseline,
     result: ScanResult | None,
 ) -> Verdict:
-    if isinstance(variant, str):
-        return Verdict(candidate, False, variant)
+    if isinstance(variant, Refused):
+        return Verdict(candidate, "rejected", variant.reason)
     assert result is not None
     if result.failures:
         failed = "; ".join(f.describe() for f in result.failures)
-        return Verdict(candidate, False, UNVALIDATED + failed)
+        return Verdict(candidate, "unvalidated", f"not validated: {failed}")
     path = variant.path
     before = baseline.findings.get(path, ()) if path in baseline.texts else result.of(BASE, path)
     return decide(

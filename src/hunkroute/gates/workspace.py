@@ -3,7 +3,7 @@
 semgrep costs seconds to start, so nothing here runs per hunk or per suggestion: the new
 versions of the changed files and every patched variant of a round of suggestions go into one
 tree (each variant in a folder of its own, with the same relative paths, so findings map back),
-and each gate runs once over the lot (issue 4, "batching"). The gates run side by side.
+and each gate runs once over the lot. The gates run side by side.
 """
 
 from __future__ import annotations

@@ -151,7 +151,7 @@ def checked_judge(candidates: Sequence[Candidate]) -> list[Verdict]:
     for candidate in candidates:
         problem = suggestion_problem(candidate)
         reason = problem or "passes hunkroute's own checks"
-        verdicts.append(Verdict(candidate, problem is None, reason))
+        verdicts.append(Verdict(candidate, "accepted" if problem is None else "rejected", reason))
     return verdicts
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hunkroute.config import ProviderConfig
-from hunkroute.models.providers import ChatRequest, Usage
+from hunkroute.models.providers.interface import ChatRequest, Usage
 
 log = logging.getLogger(__name__)
 FORMAT = 1

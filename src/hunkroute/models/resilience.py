@@ -21,8 +21,9 @@ import httpx
 
 from hunkroute.config import ProviderConfig, RetryConfig
 from hunkroute.models.budget import Ledger
-from hunkroute.models.providers import ChatRequest, Failure, Reply, cost_nano, registry
+from hunkroute.models.providers import PROVIDERS
 from hunkroute.models.providers.http import send_once
+from hunkroute.models.providers.interface import ChatRequest, Failure, Reply, cost_nano
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ class Gateway:
         self.keys = keys
         self.sleep, self.rand, self.clock = sleep, rand, clock
         self.deadline = deadline  # on ``clock``; ``None``: calls may take as long as they take
-        self.apis = registry()
+        self.apis = PROVIDERS
         self.breakers = {p.name: Breaker(retry.breaker_threshold) for p in providers}
         self.slots = {p.name: asyncio.Semaphore(p.max_concurrency) for p in providers}
         self.plain_text: set[str] = set()  # providers that refused JSON mode

@@ -122,7 +122,9 @@ class RoundBook:
         if passing:
             result |= {v.candidate: v for v in self.judge(passing)}
         for candidate in passing:
-            result.setdefault(candidate, Verdict(candidate, False, "the gates gave no verdict"))
+            result.setdefault(
+                candidate, Verdict(candidate, "unvalidated", "the gates gave no verdict")
+            )
         return result
 
     def _settle(self, outcome: Outcome, verdicts: Mapping[Candidate, Verdict]) -> list[Work]:

@@ -16,7 +16,7 @@ from hunkroute.model import Attempt, AttemptOutcome, nano_to_usd
 from hunkroute.models import answers, prompts
 from hunkroute.models.answers import Answer, Unparseable
 from hunkroute.models.cache import AnswerCache, cache_key
-from hunkroute.models.providers import ChatRequest, Reply
+from hunkroute.models.providers.interface import ChatRequest, Reply
 from hunkroute.models.resilience import CallResult, Gateway
 from hunkroute.models.rounds import Outcome, Work
 from hunkroute.plan import by_value, eligible, request_cost, tokens_for_chars

@@ -1,17 +1,20 @@
-"""Sinks: where a finished ``Report`` goes (terminal, JSON, SARIF, workflow commands).
+"""Pure renders of a finished ``Report``: terminal, JSON, SARIF, Markdown, workflow commands.
 
-A sink is a pure ``render`` from a report to text; writing the text somewhere is the CLI's job,
-so that a failing write never loses the findings.
+Nothing in this package does I/O. A sink is a ``render`` from a report to text; writing the
+text somewhere is the command's job, so that a failing write never loses the findings. Posting
+to a forge lives in ``forges/``.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Literal, Protocol, get_args
 
 from hunkroute.model import Report
 
 # The names ``run --format`` accepts; kept here so the CLI needs no import of the renderers.
-NAMES = ("text", "json", "sarif", "github")
+# ``sinks()`` is keyed by them, and a test keeps the two equal.
+SinkName = Literal["text", "json", "sarif", "github"]
+NAMES: tuple[SinkName, ...] = get_args(SinkName)
 
 
 class Sink(Protocol):

@@ -6,17 +6,26 @@ accepts it inside fences or prose.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from hunkroute.config import ProviderConfig
 from hunkroute.errors import ProviderError
-from hunkroute.models.providers import ChatRequest, Reply, Usage, WireRequest, whole
+from hunkroute.models.providers.interface import (
+    ChatRequest,
+    ErrorKind,
+    Reply,
+    Usage,
+    WireRequest,
+    whole,
+)
 
 ANTHROPIC_VERSION = "2023-06-01"
 
 
 class AnthropicMessages:
     """``POST {base_url}/v1/messages`` (or ``…/messages`` when the base ends in ``/v1``)."""
+
+    api: Final = "anthropic"
 
     def build(self, config: ProviderConfig, key: str | None, chat: ChatRequest) -> WireRequest:
         headers = {"content-type": "application/json", "anthropic-version": ANTHROPIC_VERSION}
@@ -45,6 +54,12 @@ class AnthropicMessages:
         if not texts:
             raise ProviderError("response has no text block")
         return Reply("".join(texts), _usage(data.get("usage")))
+
+    def classify_error(self, status: int, body: str, chat: ChatRequest) -> ErrorKind | None:
+        # Anthropic answers an empty balance with 400 invalid_request_error, not 402
+        if status == 400 and "credit balance" in body:
+            return "quota_exhausted"
+        return None
 
 
 def _usage(raw: Any) -> Usage | None:

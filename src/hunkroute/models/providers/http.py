@@ -14,7 +14,7 @@ import httpx
 
 from hunkroute.config import ProviderConfig, RetryConfig
 from hunkroute.errors import ProviderError
-from hunkroute.models.providers import ChatRequest, Failure, Provider, Reply
+from hunkroute.models.providers.interface import ChatRequest, Failure, Provider, Reply
 
 
 def open_client(
@@ -53,7 +53,7 @@ async def send_once(
     latency = _ms(clock() - start)
     if response.is_success:
         return _reply(provider, response, latency, key)
-    return _status_failure(config, chat, response, latency)
+    return _status_failure(provider, config, chat, response, latency)
 
 
 def _ms(seconds: float) -> int:
@@ -85,25 +85,26 @@ def _reply(
 
 
 def _status_failure(
+    provider: Provider,
     config: ProviderConfig,
     chat: ChatRequest,
     response: httpx.Response,
     latency: int,
 ) -> Failure:
     status = response.status_code
-    body = response.text[:2000].lower()
+    kind = provider.classify_error(status, response.text[:2000].lower(), chat)
     if status in (401, 403):
         env = config.api_key_env or "the API key"
         detail = f"authentication failed (HTTP {status}): check {env}"
         return Failure("error", detail, False, fatal=True, latency_ms=latency)
-    if status == 402 or (status == 429 and "insufficient_quota" in body):
+    if status == 402 or kind == "quota_exhausted":
         detail = f"quota or credit exhausted (HTTP {status})"
         return Failure("rate_limited", detail, False, fatal=True, latency_ms=latency)
     if status == 429:
         wait = retry_after(response.headers.get("retry-after"), time.time)
         return Failure("rate_limited", "rate limited (HTTP 429)", True, retry_after_s=wait,
                        latency_ms=latency)  # fmt: skip
-    if status == 400 and chat.json_mode and "response_format" in body:
+    if kind == "json_mode_refused":
         detail = "JSON mode not supported (HTTP 400)"
         return Failure("error", detail, False, json_rejected=True, latency_ms=latency)
     if status in (408, 409) or status >= 500:

@@ -7,15 +7,24 @@ text (``http.py`` retries once without it), and the answer parser copes with eit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from hunkroute.config import ProviderConfig
 from hunkroute.errors import ProviderError
-from hunkroute.models.providers import ChatRequest, Reply, Usage, WireRequest, whole
+from hunkroute.models.providers.interface import (
+    ChatRequest,
+    ErrorKind,
+    Reply,
+    Usage,
+    WireRequest,
+    whole,
+)
 
 
 class OpenAIChat:
     """``POST {base_url}/chat/completions`` with a bearer key."""
+
+    api: Final = "openai"
 
     def build(self, config: ProviderConfig, key: str | None, chat: ChatRequest) -> WireRequest:
         headers = {"content-type": "application/json"}
@@ -44,6 +53,13 @@ class OpenAIChat:
         if not isinstance(text, str):
             raise ProviderError("response content is not text")
         return Reply(text, _usage(data.get("usage")))
+
+    def classify_error(self, status: int, body: str, chat: ChatRequest) -> ErrorKind | None:
+        if status == 429 and "insufficient_quota" in body:
+            return "quota_exhausted"
+        if status == 400 and chat.json_mode and "response_format" in body:
+            return "json_mode_refused"
+        return None
 
 
 def _usage(raw: Any) -> Usage | None:
