@@ -118,3 +118,35 @@ def test_each_plug_in_registry_matches_its_names() -> None:
     assert tuple(GATES) == GATE_NAMES == get_args(GateName)
     assert tuple(PROVIDERS) == API_NAMES == get_args(Api)
     assert tuple(sinks()) == SINK_NAMES
+
+
+# docs/architecture.md's table: what each package may import (besides itself and the version).
+ALLOWED = {
+    "errors": set(),
+    "model": set(),
+    "config": {"errors", "model"},
+    "diff": {"config", "errors", "model"},
+    "classify": {"config", "diff", "model", "errors"},
+    "plan": {"config", "model", "errors"},
+    "gates": {"config", "diff", "model", "errors"},
+    "models": {"config", "plan", "model", "errors"},
+    "report": {"model", "plan"},
+    "forges": {"report", "config", "model", "errors"},
+    "pipeline": {"classify", "config", "diff", "gates", "model", "models", "plan", "errors"},
+    "errorhandler": {"errors", "model"},
+}
+
+
+def test_packages_import_only_what_the_architecture_allows() -> None:
+    def package(module: str) -> str:
+        parts = module.split(".")
+        return parts[1] if len(parts) > 1 else "__init__"
+
+    wrong = sorted(
+        f"{source} imports {target}"
+        for source, targets in import_graph().items()
+        for target in targets
+        if package(source) in ALLOWED
+        and package(target) not in ALLOWED[package(source)] | {package(source), "__init__"}
+    )
+    assert wrong == []
