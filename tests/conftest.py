@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.postgres import PostgresCluster
+
 LEAKY_PREFIXES = ("GITHUB_", "HUNKROUTE_", "RUNNER_", "PRE_COMMIT")
 LEAKY_SUFFIXES = ("_API_KEY", "_TOKEN")
 
@@ -51,3 +53,19 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL cluster for the whole session; tests take a database each."""
+    with PostgresCluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty ledger's URL, once per store: a SQLite file, then a fresh Postgres database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/cache/ledger.sqlite3"
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    return cluster.new_database()

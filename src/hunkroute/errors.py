@@ -7,6 +7,7 @@
     ├── ConfigError       (2)      the config file or a value in it is wrong
     ├── DiffError         (2)      the diff cannot be read or parsed
     ├── InputError        (2)      another input is wrong (git revision, event file, path)
+    ├── LedgerError       (4)      the spend ledger cannot be opened or used
     └── UnavailableError  (4)      a provider, gate or the GitHub API could not be reached
         ├── ProviderError
         └── GitHubError
@@ -40,6 +41,16 @@ class DiffError(HunkrouteError):
 
 class InputError(HunkrouteError):
     """Any other input is wrong: a git revision, a path, an event payload."""
+
+
+class LedgerError(HunkrouteError):
+    """The spend ledger's URL, file or server is unusable; the message never holds a password.
+
+    Exit 4 like an outage: the ledger guards the PR and monthly budgets, so a run that cannot
+    reach it makes no model call rather than spend money it cannot account for.
+    """
+
+    exit_code = 4
 
 
 class UnavailableError(HunkrouteError):
