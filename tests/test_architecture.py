@@ -130,6 +130,7 @@ ALLOWED = {
     "plan": {"config", "model", "errors"},
     "gates": {"config", "diff", "model", "errors"},
     "models": {"config", "plan", "model", "errors"},
+    "ledger": {"model", "errors"},
     "report": {"model", "plan"},
     "forges": {"report", "config", "model", "errors"},
     "pipeline": {"classify", "config", "diff", "gates", "model", "models", "plan", "errors"},
