@@ -132,7 +132,7 @@ ALLOWED = {
     "models": {"config", "plan", "model", "errors"},
     "ledger": {"model", "errors"},
     "report": {"model", "plan"},
-    "forges": {"report", "config", "model", "errors"},
+    "forges": {"report", "diff", "config", "model", "errors"},
     "pipeline": {"classify", "config", "diff", "gates", "model", "models", "plan", "errors"},
     "errorhandler": {"errors", "model"},
 }

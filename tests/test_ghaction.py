@@ -36,7 +36,7 @@ def pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PullRequestRepo:
         return replace(real_run(*args, **kwargs), findings=findings_for())  # type: ignore[arg-type]
 
     # The gates belong to another module; these tests need findings to post.
-    monkeypatch.setattr(ghaction.pipeline, "run", with_findings)
+    monkeypatch.setattr(pipeline, "run", with_findings)
     return made
 
 

@@ -8,9 +8,11 @@
     ├── DiffError         (2)      the diff cannot be read or parsed
     ├── InputError        (2)      another input is wrong (git revision, event file, path)
     ├── LedgerError       (4)      the spend ledger cannot be opened or used
-    └── UnavailableError  (4)      a provider, gate or the GitHub API could not be reached
+    └── UnavailableError  (4)      a provider, gate or a forge's API could not be reached
         ├── ProviderError
-        └── GitHubError
+        └── ForgeError                 a forge's API (GitHub, GitLab) refused or failed
+            ├── GitHubError
+            └── GitLabError
 
 A gate that fails is a value, not an exception (``gates.GateUnavailable``): one gate
 failing never ends the run. Exit code 3 (a bug) is never raised as a ``HunkrouteError``: it
@@ -63,5 +65,13 @@ class ProviderError(UnavailableError):
     """A model provider failed after retries."""
 
 
-class GitHubError(UnavailableError):
+class ForgeError(UnavailableError):
+    """A forge's API refused or failed a request after retries."""
+
+
+class GitHubError(ForgeError):
     """The GitHub API refused or failed a request after retries."""
+
+
+class GitLabError(ForgeError):
+    """The GitLab API refused or failed a request after retries."""

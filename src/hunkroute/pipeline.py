@@ -50,6 +50,11 @@ class RunOptions:
     branch: str = ""
     offline: bool = False
     interactive: bool = False
+    # The pull/merge request in CI (owner/name or project path, number or iid, head commit):
+    # what the spend ledger's ``RunSpec`` keys ``pr_budget_usd`` on; empty outside a forge.
+    repo: str = ""
+    pr: int | None = None
+    head_sha: str = ""
 
 
 @dataclass(frozen=True, slots=True)

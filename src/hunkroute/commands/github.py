@@ -2,14 +2,13 @@
 
 Read the event → get the PR diff (local git when the checkout has both commits, else the API)
 → the same pipeline as ``run`` → post (review, check run or annotations) → always write the job
-summary, the step outputs, the JSON report and a SARIF file. Posting never decides whether the
-findings survive: whatever GitHub answers, they are in the summary, the report and the exit code.
+summary, the step outputs, the JSON report and a SARIF file. This module builds GitHub's pieces
+of the forge interface; ``commands/forge.py`` runs the flow every forge shares.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -20,13 +19,11 @@ from urllib.parse import quote
 
 import httpx
 
-from hunkroute import pipeline
+from hunkroute.commands import forge
 from hunkroute.commands.options import build_config
-from hunkroute.commands.output import summary_line
 from hunkroute.config import Config
 from hunkroute.diff import source
 from hunkroute.diff.unified import is_outside_repository
-from hunkroute.errorhandler import exit_code_for
 from hunkroute.errors import GitHubError, InputError
 from hunkroute.forges.github import review as posting
 from hunkroute.forges.github.client import GitHubApiError, GitHubClient
@@ -68,24 +65,11 @@ class ApiFiles:
         return response.content
 
 
-def _has_commits(root: Path, *shas: str) -> bool:
-    for sha in shas:
-        probe = subprocess.run(
-            ["git", "cat-file", "-e", f"{sha}^{{commit}}"],
-            cwd=root,
-            capture_output=True,
-            check=False,
-        )
-        if probe.returncode != 0:
-            return False
-    return True
-
-
 def load_diff(
     event: PullRequestEvent, root: Path | None, client: GitHubClient
 ) -> source.LoadedDiff:
     """The PR's diff (base...head), from git when it can, else from the API; says what to fix."""
-    if root is not None and _has_commits(root, event.base_sha, event.head_sha):
+    if root is not None and source.has_commits(root, event.base_sha, event.head_sha):
         wanted = source.DiffSource("range", base=event.base_sha, head=event.head_sha)
         return source.load(wanted, root)
     where = f"/repos/{event.repository}/pulls/{event.number}"
@@ -99,7 +83,7 @@ def load_diff(
     except GitHubError as exc:
         raise GitHubError(f"cannot get the PR diff from the API ({exc}); {FETCH_ADVICE}") from exc
     snapshot: source.Snapshot
-    if root is not None and _has_commits(root, event.head_sha):
+    if root is not None and source.has_commits(root, event.head_sha):
         snapshot = source.GitObjects(root, event.head_sha)
     else:
         snapshot = ApiFiles(client, event.repository, event.head_sha)
@@ -205,6 +189,55 @@ def _config(config_path: str | None, settings: Settings, cwd: Path) -> Config:
     return config
 
 
+@dataclass(frozen=True, slots=True)
+class GitHubDiff:
+    """``load_diff`` as the flow's ``DiffLoader``."""
+
+    event: PullRequestEvent
+    client: GitHubClient
+
+    def load(self, root: Path | None) -> source.LoadedDiff:
+        return load_diff(self.event, root, self.client)
+
+
+@dataclass(frozen=True, slots=True)
+class GitHubPoster:
+    """A review, a check run or annotations (``choose_mode``), and the optional sticky comment."""
+
+    client: GitHubClient
+    event: PullRequestEvent
+    config: Config
+    settings: Settings
+    token: str
+    sleep: Callable[[float], None]
+
+    @property
+    def pr(self) -> posting.PullRequest:
+        return posting.PullRequest(self.event.repository, self.event.number, self.event.head_sha)
+
+    def post(self, report: Report) -> Posting:
+        mode, note = choose_mode(self.settings.post, self.event, self.token)
+        strict = self.settings.post != "auto"
+        result = deliver(self.client, self.pr, report, self.config, mode, strict, self.sleep)
+        return replace(result, notes=((note,) if note else ()) + result.notes)
+
+    def post_summary(self, summary: str, result: Posting) -> tuple[str, ...]:
+        if self.config.github.summary_comment and result.channel != "annotations":
+            return _sticky(self.client, self.pr, summary)
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class GitHubOutputs:
+    """``write_files`` as the flow's ``Outputs``."""
+
+    settings: Settings
+    env: Mapping[str, str]
+
+    def write(self, report: Report, summary: str) -> None:
+        write_files(report, summary, self.settings, self.env)
+
+
 def command(
     config_path: str | None,
     *,
@@ -220,36 +253,10 @@ def command(
     token = env.get("GITHUB_TOKEN", "")
     api = env.get("GITHUB_API_URL") or "https://api.github.com"
     client = GitHubClient(api, token, transport=transport, sleep=sleep)
+    poster = GitHubPoster(client, event, config, settings, token, sleep)
+    outputs = GitHubOutputs(settings, env)
+    job = forge.ForgeJob(event, GitHubDiff(event, client), poster, outputs, source.repo_root(cwd))
     try:
-        loaded = load_diff(event, source.repo_root(cwd), client)
-        run_options = pipeline.RunOptions(title=event.title, branch=event.head_ref)
-        report = pipeline.run(loaded, config, run_options, env)
-        report, summary = _post(client, event, report, config, settings, token, sleep)
+        return forge.execute(job, config, env)
     finally:
         client.close()
-    write_files(report, summary, settings, env)
-    code = exit_code_for(report, config.fail_closed)
-    summary_line(report, code)
-    return code
-
-
-def _post(
-    client: GitHubClient,
-    event: PullRequestEvent,
-    report: Report,
-    config: Config,
-    settings: Settings,
-    token: str,
-    sleep: Callable[[float], None],
-) -> tuple[Report, str]:
-    """Post, then fold what posting said into the report and render the summary."""
-    mode, note = choose_mode(settings.post, event, token)
-    pr = posting.PullRequest(event.repository, event.number, event.head_sha)
-    result = deliver(client, pr, report, config, mode, settings.post != "auto", sleep)
-    notes = report.notes + ((note,) if note else ()) + result.notes
-    report = replace(report, problems=report.problems + result.problems, notes=notes)
-    summary = markdown.render(report, replace(result, problems=(), notes=()))
-    if config.github.summary_comment and result.channel != "annotations":
-        sticky = _sticky(client, pr, summary)
-        report = replace(report, notes=report.notes + sticky)
-    return report, summary

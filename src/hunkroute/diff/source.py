@@ -242,3 +242,24 @@ def pushed_range(root: Path, local_sha: str, remote_sha: str, remote: str) -> Di
 
 def _is_commit(root: Path, sha: str) -> bool:
     return _git(root, ["cat-file", "-e", f"{sha}^{{commit}}"], check=False).returncode == 0
+
+
+def has_commits(root: Path, *shas: str) -> bool:
+    """Whether the checkout holds every one of these commits (a shallow clone may not)."""
+    return all(_is_commit(root, sha) for sha in shas)
+
+
+def fetch_commits(root: Path, *shas: str, remote: str = "origin") -> bool:
+    """Fetch commits a shallow clone lacks, one level deep (their trees are all a diff needs)."""
+    missing = [sha for sha in shas if not _is_commit(root, sha)]
+    if missing:
+        shallow = _git(root, ["rev-parse", "--is-shallow-repository"], check=False)
+        depth = ["--depth=1"] if shallow.stdout.strip() == b"true" else []
+        _git(root, ["fetch", "--quiet", "--no-tags", *depth, remote, *missing], check=False)
+    return has_commits(root, *shas)
+
+
+def between(root: Path, base: str, head: str) -> LoadedDiff:
+    """``base..head`` as two trees, for a ``base`` that already is the merge base (GitLab's)."""
+    data = _git(root, [*GIT_DIFF_FLAGS, base, head]).stdout
+    return LoadedDiff(data, f"{base[:12]}..{head[:12]}", GitObjects(root, head))

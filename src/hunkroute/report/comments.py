@@ -11,8 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hunkroute.model import SEVERITY_RANK, Finding, Severity
+from hunkroute.model import SEVERITY_RANK, Finding, Report, Severity
 from hunkroute.report.anchors import Anchor
+from hunkroute.report.text import money
 
 MARKER = "<!-- hunkroute:fp={} -->"
 RESOLVED_MARKER = "<!-- hunkroute:resolved -->"
@@ -73,10 +74,11 @@ def fence_for(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def suggestion_block(suggestion: str) -> str:
+def suggestion_block(suggestion: str, info: str = "suggestion") -> str:
+    """A one-click suggestion; ``info`` is the fence's word (GitLab's carries a line range)."""
     body = suggestion if suggestion.endswith("\n") or not suggestion else suggestion + "\n"
     fence = fence_for(suggestion)
-    return f"{fence}suggestion\n{body}{fence}"
+    return f"{fence}{info}\n{body}{fence}"
 
 
 def origin(finding: Finding, cost: str | None) -> str:
@@ -87,12 +89,21 @@ def origin(finding: Finding, cost: str | None) -> str:
     return f"model {finding.model or 'unknown'}{spent}"
 
 
-def comment_body(item: Planned, cost: str | None) -> str:
+def hunk_cost(report: Report, finding: Finding) -> str | None:
+    """What reviewing the hunk that holds ``finding`` cost, when a model was paid for it."""
+    for result in report.hunks:
+        hunk = result.hunk
+        if hunk.file == finding.file and hunk.new_start <= finding.line <= hunk.new_end:
+            return money(result.cost_nano) if result.cost_nano else None
+    return None
+
+
+def comment_body(item: Planned, cost: str | None, info: str = "suggestion") -> str:
     """An inline comment: severity, rule, message, a suggestion when it is safe, the marker."""
     finding = item.finding
     lines = [f"**{finding.severity}** · `{inert(finding.rule)}`", "", inert(finding.message)]
     if finding.suggestion is not None and finding.validated and item.anchor.whole:
-        lines += ["", suggestion_block(finding.suggestion)]
+        lines += ["", suggestion_block(finding.suggestion, info)]
     elif finding.suggestion is not None and finding.validated:
         lines += ["", "_(a suggestion exists but spans lines outside this hunk: see the summary)_"]
     checked = " · suggestion checked by ruff/bandit/semgrep" if finding.validated else ""

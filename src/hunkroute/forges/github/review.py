@@ -24,12 +24,12 @@ from hunkroute.report.comments import (
     Unposted,
     by_severity,
     clip,
+    hunk_cost,
     marker_of,
     review_body,
     review_comment,
     select,
 )
-from hunkroute.report.text import money
 
 # GitHub's abuse detection answers 403 to large bursts; FACTS.md §1.8 asks for pauses between
 # content-creating requests.
@@ -66,14 +66,6 @@ def is_ours(comment: dict[str, Any]) -> bool:
     """Markers only count from bot accounts, so a PR author cannot silence a finding."""
     user = comment.get("user") or {}
     return bool(user.get("type") == "Bot" or str(user.get("login", "")).endswith("[bot]"))
-
-
-def hunk_cost(report: Report, finding: Finding) -> str | None:
-    for result in report.hunks:
-        hunk = result.hunk
-        if hunk.file == finding.file and hunk.new_start <= finding.line <= hunk.new_end:
-            return money(result.cost_nano) if result.cost_nano else None
-    return None
 
 
 def post_review(
