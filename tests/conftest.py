@@ -12,7 +12,7 @@ import pytest
 
 from tests.helpers.postgres import PostgresCluster
 
-LEAKY_PREFIXES = ("GITHUB_", "HUNKROUTE_", "RUNNER_", "PRE_COMMIT")
+LEAKY_PREFIXES = ("GITHUB_", "GITLAB_", "CI_", "HUNKROUTE_", "RUNNER_", "PRE_COMMIT")
 LEAKY_SUFFIXES = ("_API_KEY", "_TOKEN")
 
 

@@ -22,13 +22,16 @@ from pathlib import Path
 
 import pytest
 
-from hunkroute.forges.github import client as ghclient
+from hunkroute.forges import http as forgehttp
 from tests.helpers.cli import Result, run_cli, run_main
 from tests.helpers.fake_github import TOKEN, FakeGitHub
+from tests.helpers.fake_gitlab import LINE_CODE, FakeGitLab
+from tests.helpers.fake_gitlab import TOKEN as GITLAB_TOKEN
 from tests.helpers.fake_llm import FakeLLM, Say, Seen, findings
 from tests.helpers.gates import fake_tool
 from tests.helpers.gitrepo import GitRepo
 from tests.helpers.llmcase import KEY, KEY_ENV
+from tests.helpers.mrs import gitlab_env
 from tests.helpers.prs import actions_env
 
 BASE = "import os\nimport subprocess\n"
@@ -167,7 +170,8 @@ def tool_folder(kind: str, where: Path) -> Path:
 
 
 def leaks(texts: dict[str, str]) -> list[str]:
-    return [name for name, text in texts.items() for secret in (KEY, TOKEN) if secret in text]
+    secrets = (KEY, TOKEN, GITLAB_TOKEN)
+    return [name for name, text in texts.items() for secret in secrets if secret in text]
 
 
 def run_row(row: Row, closed: bool, llm: FakeLLM, closed_port: int, repo_root: Path,
@@ -232,8 +236,8 @@ def github_run(
     made, base, head = repo
     monkeypatch.chdir(made.root)
     monkeypatch.setenv(KEY_ENV, KEY)
-    policy = functools.partial(ghclient.RetryPolicy, backoff_s=0.001, secondary_wait_s=0.001)
-    monkeypatch.setattr(ghclient, "RetryPolicy", policy)
+    policy = functools.partial(forgehttp.RetryPolicy, backoff_s=0.001, secondary_wait_s=0.001)
+    monkeypatch.setattr(forgehttp, "RetryPolicy", policy)
     with FakeGitHub() as fake:
         runner = actions_env(monkeypatch, tmp_path, fake.url, shas=(base, head))
         yield fake, runner, tmp_path / "hunkroute.yaml"
@@ -295,6 +299,70 @@ def test_injected_instructions_change_neither_exit_code_nor_what_is_posted(
     posted = [c["body"] for r in fake.reviews for c in r["comments"]]
     assert posted and not any("```suggestion" in body for body in posted)
     assert not any("os.system" in body for body in posted if "suggestion" in body.lower())
+
+
+# --- GitLab: the API fails or refuses; nothing is lost -------------------------------------------
+
+
+@dataclass(frozen=True)
+class GitLabRow:
+    """A GitLab fault: how the fake misbehaves, the exit codes open/closed, what the run says."""
+
+    fault: str
+    fail_all: int | None = None
+    token: str = GITLAB_TOKEN
+    refuse_positions: bool = False
+    codes: tuple[int, int] = (0, 4)
+    says: str = ""
+
+
+GITLAB_ROWS = [
+    GitLabRow("GitLab 502 on every call (body echoes the token)", fail_all=502, says="502"),
+    GitLabRow("GitLab 401 (wrong token)", token="glpat-wrong", says="401 Unauthorized"),
+    GitLabRow("GitLab refuses every position (400 line_code)", refuse_positions=True,
+              codes=(0, 0), says="GitLab refused the position (400)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["fail-open", "fail-closed"])
+@pytest.mark.parametrize("row", GITLAB_ROWS, ids=[r.fault for r in GITLAB_ROWS])
+def test_gitlab_fault_loses_no_finding(
+    row: GitLabRow, closed: bool, llm: FakeLLM, closed_port: int,
+    repo: tuple[GitRepo, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    made, base, head = repo
+    monkeypatch.chdir(made.root)
+    monkeypatch.setenv(KEY_ENV, KEY)
+    policy = functools.partial(forgehttp.RetryPolicy, backoff_s=0.001, secondary_wait_s=0.001)
+    monkeypatch.setattr(forgehttp, "RetryPolicy", policy)
+    config = tmp_path / "hunkroute.yaml"
+    providers = providers_yaml(("ok", "ok"), llm, closed_port)
+    config.write_text(f"fail_closed: {str(closed).lower()}\nfail_on: never\n{RETRY}\n"
+                      f"gates: [bandit]\n{providers}")  # fmt: skip
+    with FakeGitLab(made.git("diff", base, head), base, head) as fake:
+        fake.fail_all = row.fail_all
+        for _ in range(10 if row.refuse_positions else 0):
+            fake.script("create-discussion", 400, {"message": LINE_CODE})
+        gitlab_env(monkeypatch, made.root, fake.api, (base, head), token=row.token)
+        result = run_main(["gitlab", "-v", "--config", str(config)], capsys)
+        received = [json.dumps([r.path, r.query, r.body]) for r in fake.requests]
+    texts = {"stdout": result.out, "stderr": result.err, **dict(enumerate(received))}
+    names = ("hunkroute-report.json", "hunkroute-summary.md", "gl-code-quality-report.json")
+    texts.update((name, (made.root / name).read_text(encoding="utf-8")) for name in names)
+    assert result.code == row.codes[closed], result.err
+    assert fake.requests and leaks({str(k): v for k, v in texts.items()}) == []
+    report = json.loads(texts["hunkroute-report.json"])
+    said = "\n".join([*report["problems"], texts["hunkroute-summary.md"]])
+    assert row.says in said, said
+    assert "B602" in {f["rule"] for f in report["findings"]}
+    assert "| error | `app.py:8`" in texts["hunkroute-summary.md"]
+    issues = json.loads(texts["gl-code-quality-report.json"])
+    assert "bandit/B602" in {i["check_name"] for i in issues}
+    spent = report["spent_usd"]
+    assert 0 < spent <= report["budget_usd"]
+    TABLE.append((row.fault, "closed" if closed else "open", result.code, f"${spent:.6f}",
+                  (report["problems"] or [row.says])[0][:90]))  # fmt: skip
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -1,4 +1,4 @@
-"""report/ghclient.py: retries, rate limits, paging and errors, against the fake GitHub."""
+"""forges/github/client.py over forges/http.py: retries, rate limits, paging, errors."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import httpx
 import pytest
 
 from hunkroute.errors import GitHubError
-from hunkroute.forges.github.client import GitHubApiError, GitHubClient, RetryPolicy
+from hunkroute.forges.github.client import GitHubApiError, GitHubClient
+from hunkroute.forges.http import RetryPolicy
 from tests.helpers.fake_github import TOKEN, FakeGitHub
 
 COMMENTS = "/repos/octo/shop/pulls/7/comments"

@@ -16,11 +16,12 @@ import pytest
 
 from hunkroute import config as configmod
 from hunkroute import errorhandler
-from hunkroute.commands.github import ApiFiles
+from hunkroute.commands.github import RAW_MEDIA
 from hunkroute.commands.output import emit
 from hunkroute.diff import unified as diff
 from hunkroute.diff.source import GitObjects, WorkTree
 from hunkroute.forges.github.client import GitHubClient
+from hunkroute.forges.http import ApiFiles
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import Target, _write, build_setup, scan
 from tests.helpers.cli import run_main
@@ -196,7 +197,8 @@ def test_the_api_file_fetcher_never_asks_for_a_path_outside(tmp_path: Path) -> N
     token. Before the fix, this read asked the API for ``/repos/octo/etc/passwd``."""
     with FakeGitHub() as fake:
         fake.files["app.py"] = b"ok\n"
-        files = ApiFiles(GitHubClient(fake.url, TOKEN, sleep=lambda s: None), "octo/shop", "abc")
+        client = GitHubClient(fake.url, TOKEN, sleep=lambda s: None)
+        files = ApiFiles(client, "/repos/octo/shop/contents/", "abc", accept=RAW_MEDIA)
         for path in OUTSIDE:
             assert files.read(path) is None
         assert fake.requests == []

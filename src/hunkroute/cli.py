@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_flags(plan)
     plan.add_argument("--format", choices=PLAN_FORMATS, default="text")
     commands.add_parser("github", parents=[common], help="run inside GitHub Actions and post")
+    commands.add_parser("gitlab", parents=[common], help="run in a GitLab CI MR pipeline and post")
     precommit = commands.add_parser("precommit", parents=[common], help="check a commit or push")
     _add_precommit(precommit)
     init = commands.add_parser("init", parents=[common], help="write a starter hunkroute.yaml")
@@ -146,6 +147,12 @@ def _github(options: CliOptions) -> int:
     return github.command(options.config)
 
 
+def _gitlab(options: CliOptions) -> int:
+    from hunkroute.commands import gitlab
+
+    return gitlab.command(options.config)
+
+
 def _precommit(options: CliOptions) -> int:
     from hunkroute.commands import precommit
 
@@ -162,6 +169,7 @@ COMMANDS: dict[str, Callable[[CliOptions], int]] = {
     "run": _run,
     "plan": _plan,
     "github": _github,
+    "gitlab": _gitlab,
     "precommit": _precommit,
     "init": _init,
 }

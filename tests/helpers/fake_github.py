@@ -15,39 +15,18 @@ import itertools
 import json
 import re
 import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 
-from tests.helpers.loopback import LoopbackServer
+from tests.helpers.loopback import FakeApi, Seen
 
 SPEC = Path(__file__).resolve().parents[1] / "fixtures" / "github" / "openapi-subset.json"
 BOT = {"login": "github-actions[bot]", "type": "Bot", "id": 41898282}
 TOKEN = "ghs_fake-token-for-tests"
 REFUSED = "Pull request review thread line must be part of the diff"
-
-
-@dataclass
-class Seen:
-    """One request as the fake received it."""
-
-    method: str
-    path: str
-    operation: str
-    query: dict[str, str]
-    body: Any
-    headers: dict[str, str]
-
-
-@dataclass
-class Scripted:
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _route(template: str) -> re.Pattern[str]:
@@ -58,19 +37,16 @@ def _route(template: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\{(\w+)\}", group, template) + "$")
 
 
-class FakeGitHub(LoopbackServer):
+class FakeGitHub(FakeApi):
     """The fake server and the state of one repository's pull request."""
 
     def __init__(self, diff: str = "") -> None:
         operations = json.loads(SPEC.read_text(encoding="utf-8"))["operations"]
         self.routes = [(o["method"], _route(o["path"]), name, o) for name, o in operations.items()]
         self.diff = diff
-        self.requests: list[Seen] = []
         self.errors: list[str] = []
-        self.scripts: dict[str, list[Scripted]] = {}
         self.refuse: set[tuple[str, int]] = set()
         self.read_only = False
-        self.fail_all: int | None = None  # answer every request with this status (an outage)
         self.files: dict[str, bytes] = {}
         self.reviews: list[dict[str, Any]] = []
         self.review_comments: list[dict[str, Any]] = []
@@ -78,23 +54,7 @@ class FakeGitHub(LoopbackServer):
         self.check_runs: list[dict[str, Any]] = []
         self._ids = itertools.count(1000)
         self._lock = threading.Lock()
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        server.fake = self  # type: ignore[attr-defined]
-        super().__init__(server)
-
-    def __enter__(self) -> FakeGitHub:
-        self.start_serving()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def script(self, operation: str, status: int, body: Any = None, **headers: str) -> None:
-        """The next call of ``operation`` gets this answer instead of the model's."""
-        self.scripts.setdefault(operation, []).append(Scripted(status, body, headers))
-
-    def calls(self, operation: str) -> list[Seen]:
-        return [r for r in self.requests if r.operation == operation]
+        super().__init__()
 
     def seed_comment(self, body: str, path: str = "app.py", line: int = 1, **extra: Any) -> int:
         """An existing review comment on the PR (ours when ``user`` is left as the bot)."""
@@ -247,25 +207,3 @@ class FakeGitHub(LoopbackServer):
         if data is None:
             return 404, {}, {"message": "Not Found"}
         return 200, {"content-type": "application/vnd.github.raw"}, data
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def _serve(self) -> None:
-        raw = self.rfile.read(int(self.headers.get("content-length") or 0))
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        fake: FakeGitHub = self.server.fake  # type: ignore[attr-defined]
-        status, extra, body = fake.handle(self.command, self.path, headers, raw)
-        data = (
-            body if isinstance(body, bytes) else b"" if body is None else json.dumps(body).encode()
-        )
-        self.send_response(status)
-        for key, value in {"content-type": "application/json", **extra}.items():
-            self.send_header(key, value)
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST = do_PATCH = do_DELETE = _serve
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the test output is for failures."""

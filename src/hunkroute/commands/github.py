@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 
@@ -23,7 +22,6 @@ from hunkroute.commands import forge
 from hunkroute.commands.options import build_config
 from hunkroute.config import Config
 from hunkroute.diff import source
-from hunkroute.diff.unified import is_outside_repository
 from hunkroute.errors import GitHubError, InputError
 from hunkroute.forges.github import review as posting
 from hunkroute.forges.github.client import GitHubApiError, GitHubClient
@@ -34,35 +32,14 @@ from hunkroute.forges.github.event import (
     read_event,
     read_settings,
 )
+from hunkroute.forges.http import ApiFiles
 from hunkroute.model import Report, nano_to_usd
 from hunkroute.report import jsonreport, markdown, sarif, workflow
 from hunkroute.report.comments import Posting, Unposted
 
 DIFF_MEDIA = "application/vnd.github.diff"
+RAW_MEDIA = "application/vnd.github.raw+json"
 FETCH_ADVICE = "check out with actions/checkout 'fetch-depth: 0' so git has both commits"
-
-
-@dataclass(frozen=True, slots=True)
-class ApiFiles:
-    """New file contents from the API, for checkouts without the PR head (pull_request_target)."""
-
-    client: GitHubClient
-    repository: str
-    ref: str
-
-    def read(self, path: str) -> bytes | None:
-        if is_outside_repository(path):  # httpx folds "../" into the URL: another API path
-            return None
-        try:
-            response = self.client.request(
-                "GET",
-                f"/repos/{self.repository}/contents/{quote(path)}",
-                params={"ref": self.ref},
-                accept="application/vnd.github.raw+json",
-            )
-        except GitHubError:
-            return None
-        return response.content
 
 
 def load_diff(
@@ -86,7 +63,8 @@ def load_diff(
     if root is not None and source.has_commits(root, event.head_sha):
         snapshot = source.GitObjects(root, event.head_sha)
     else:
-        snapshot = ApiFiles(client, event.repository, event.head_sha)
+        contents = f"/repos/{event.repository}/contents/"
+        snapshot = ApiFiles(client, contents, event.head_sha, accept=RAW_MEDIA)
     origin = f"PR #{event.number} {event.base_sha[:12]}...{event.head_sha[:12]} (API diff)"
     return source.LoadedDiff(data, origin, snapshot)
 

@@ -1,7 +1,7 @@
 """HTTP for every forge API: retries, rate limits, paging and error text, written once.
 
 httpx stops here: a dropped connection or an error status becomes the forge's own error (made by
-the ``errors`` callable the forge client passes in), so nothing above ``forges/`` sees httpx.
+the forge client's ``unavailable``/``refused`` classes), so nothing above ``forges/`` sees httpx.
 Retry rules (GitHub FACTS.md §1.8, GitLab FACTS.md "Endpoints"): server errors and dropped
 connections back off exponentially; a rate-limited answer (429, or GitHub's 403) waits for
 ``Retry-After``, else until the rate-limit reset when the limit is spent, else at least a minute.
@@ -14,10 +14,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import quote
 
 import httpx
 
+from hunkroute.diff.unified import is_outside_repository
 from hunkroute.errors import ForgeError
 
 MAX_PAGES = 100
@@ -25,9 +27,15 @@ PER_PAGE = 100  # the most both forges give per page
 RESET_HEADERS = (("x-ratelimit-remaining", "x-ratelimit-reset"),  # GitHub
                  ("ratelimit-remaining", "ratelimit-reset"))  # GitLab  # fmt: skip
 
-# Makes the forge's error: ``status`` None means the request never got an answer.
-ErrorFactory = Callable[[int | None, str], ForgeError]
 Query = Mapping[str, str | int]
+
+
+class ApiError(ForgeError):
+    """A forge answered with an error status; ``status`` says which."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +60,16 @@ class Secret:
 
 
 class RestClient:
-    """Calls to one forge API root with retries; the forge client sets headers and errors."""
+    """Calls to one forge API root with retries; a forge's client says its headers and errors."""
+
+    secret_label: ClassVar[str] = "token"
+    unavailable: ClassVar[type[ForgeError]] = ForgeError  # no answer at all
+    refused: ClassVar[type[ApiError]] = ApiError  # an error status
 
     def __init__(
         self,
         api_url: str,
-        headers: Mapping[str, str],
-        secret: Secret,
-        errors: ErrorFactory,
+        token: str,
         *,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -68,16 +78,19 @@ class RestClient:
     ) -> None:
         self._http = httpx.Client(
             base_url=api_url.rstrip("/") + "/",
-            headers=dict(headers),
+            headers=self.headers(token),
             transport=transport,
             timeout=httpx.Timeout(30.0, connect=10.0),
             follow_redirects=True,
         )
-        self._secret = secret
-        self._errors = errors
+        self._secret = Secret(token, self.secret_label)
         self._sleep = sleep
         self._clock = clock
         self._policy = policy or RetryPolicy()
+
+    def headers(self, token: str) -> dict[str, str]:
+        """The headers of every request, authentication included."""
+        raise NotImplementedError
 
     def close(self) -> None:
         self._http.close()
@@ -102,7 +115,7 @@ class RestClient:
             except httpx.TransportError as exc:
                 if attempt == policy.attempts:
                     text = self._secret.scrub(f"{method} {path}: {type(exc).__name__}: {exc}")
-                    raise self._errors(None, text) from exc
+                    raise self.unavailable(text) from exc
                 self._sleep(self._backoff(attempt))
                 continue
             wait = self._wait_for(response, attempt)
@@ -163,7 +176,35 @@ class RestClient:
         # a proxy may echo the request back: the token must not reach a report or log
         text = self._secret.scrub(message(response) or response.reason_phrase)
         status = response.status_code
-        raise self._errors(status, f"{method} {path}: {status} {text}{limited}")
+        raise self.refused(status, f"{method} {path}: {status} {text}{limited}")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiFiles:
+    """New file contents from a forge's API, for a checkout without the head commit.
+
+    A file's endpoint is ``prefix`` + the quoted path + ``suffix``; ``safe`` is what quoting
+    leaves alone (GitHub keeps ``/`` in the path, GitLab wants it encoded).
+    """
+
+    client: RestClient
+    prefix: str
+    ref: str
+    suffix: str = ""
+    safe: str = "/"
+    accept: str | None = None
+
+    def read(self, path: str) -> bytes | None:
+        if is_outside_repository(path):  # httpx folds "../" into the URL: another API path
+            return None
+        where = self.prefix + quote(path, safe=self.safe) + self.suffix
+        try:
+            response = self.client.request(
+                "GET", where, params={"ref": self.ref}, accept=self.accept
+            )
+        except ForgeError:
+            return None
+        return response.content
 
 
 def next_page(response: httpx.Response, path: str, first: Query) -> tuple[str | None, Query | None]:

@@ -1,4 +1,4 @@
-"""Pure renders of a finished ``Report``: terminal, JSON, SARIF, Markdown, workflow commands.
+"""Pure renders of a ``Report``: terminal, JSON, SARIF, Markdown, annotations, Code Quality.
 
 Nothing in this package does I/O. A sink is a ``render`` from a report to text; writing the
 text somewhere is the command's job, so that a failing write never loses the findings. Posting
@@ -13,7 +13,7 @@ from hunkroute.model import Report
 
 # The names ``run --format`` accepts; kept here so the CLI needs no import of the renderers.
 # ``sinks()`` is keyed by them, and a test keeps the two equal.
-SinkName = Literal["text", "json", "sarif", "github"]
+SinkName = Literal["text", "json", "sarif", "github", "codequality"]
 NAMES: tuple[SinkName, ...] = get_args(SinkName)
 
 
@@ -25,11 +25,12 @@ class Sink(Protocol):
 
 def sinks() -> dict[str, Sink]:
     """The output formats by name; imported lazily to keep ``--version`` fast."""
-    from hunkroute.report import jsonreport, sarif, text, workflow
+    from hunkroute.report import codequality, jsonreport, sarif, text, workflow
 
     return {
         "text": text.render,
         "json": jsonreport.render,
         "sarif": sarif.render,
         "github": workflow.render,
+        "codequality": codequality.render,
     }

@@ -8,11 +8,11 @@ models and tools, so it is treated as data: it cannot forge a marker or ping peo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from hunkroute.model import SEVERITY_RANK, Finding, Report, Severity
-from hunkroute.report.anchors import Anchor
+from hunkroute.report.anchors import Anchor, DiffLines, anchor
 from hunkroute.report.text import money
 
 MARKER = "<!-- hunkroute:fp={} -->"
@@ -129,6 +129,27 @@ def review_comment(item: Planned, cost: str | None) -> dict[str, object]:
     if where.start_line < where.line:
         entry.update(start_line=where.start_line, start_side="RIGHT")
     return entry
+
+
+def plan(
+    findings: Sequence[Finding],
+    names: Sequence[str],
+    lines: DiffLines,
+    posted: Collection[str],
+    request: str,
+) -> tuple[list[Planned], list[Unposted]]:
+    """The findings not posted yet: those with a valid anchor, and those outside the diff."""
+    candidates: list[Planned] = []
+    outside: list[Unposted] = []
+    for finding, name in zip(findings, names, strict=True):
+        where = anchor(finding, lines)
+        if name in posted:
+            continue
+        if where is None:
+            outside.append(Unposted(finding, f"not on a line of the {request} diff"))
+        else:
+            candidates.append(Planned(finding, name, where))
+    return candidates, outside
 
 
 def select(

@@ -26,6 +26,7 @@ from hunkroute.report.comments import (
     clip,
     hunk_cost,
     marker_of,
+    plan,
     review_body,
     review_comment,
     select,
@@ -84,16 +85,7 @@ def post_review(
         for c in existing
         if c.get("in_reply_to_id") is None and is_ours(c) and (name := marker_of(c.get("body")))
     }
-    candidates: list[Planned] = []
-    outside: list[Unposted] = []
-    for finding, name in zip(report.findings, names, strict=True):
-        where = anchors.anchor(finding, lines)
-        if name in ours:
-            continue
-        if where is None:
-            outside.append(Unposted(finding, "not on a line of the PR diff"))
-        else:
-            candidates.append(Planned(finding, name, where))
+    candidates, outside = plan(report.findings, names, lines, set(ours), "PR")
     chosen, held = select(candidates, options.min_severity, options.max_comments)
     refused = _post_in_reviews(client, pr, report, chosen, outside, len(ours), pause)
     resolved = _resolve(client, pr, existing, ours, set(names), pause)

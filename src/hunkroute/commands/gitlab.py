@@ -1,0 +1,143 @@
+"""``hunkroute gitlab``: inside a GitLab CI merge-request pipeline, review the MR and post.
+
+Read the ``CI_*`` variables → the MR diff (local git, fetching what a shallow clone lacks, else
+the API) → the same pipeline as ``run`` → one thread per finding and a sticky summary note →
+always write ``gl-code-quality-report.json``, ``hunkroute-report.json`` and the Markdown
+summary in ``CI_PROJECT_DIR`` and print the text report to the job log. Without
+``GITLAB_TOKEN``, or for a fork MR (whose pipeline has none of the project's secrets), nothing
+is posted, only static gates run, and one stderr line says why. This module builds GitLab's
+pieces of the forge interface; ``commands/forge.py`` runs the flow every forge shares.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from hunkroute.commands import forge
+from hunkroute.commands.options import build_config
+from hunkroute.config import Config
+from hunkroute.diff import source
+from hunkroute.errors import GitLabError
+from hunkroute.forges.gitlab import review
+from hunkroute.forges.gitlab.client import GitLabClient
+from hunkroute.forges.gitlab.diff import GitLabDiff
+from hunkroute.forges.gitlab.event import MergeRequestEvent, read_event
+from hunkroute.forges.interface import Poster
+from hunkroute.model import Report
+from hunkroute.models.cache import atomic_write
+from hunkroute.report import codequality, jsonreport, text
+from hunkroute.report.comments import Posting
+
+CODE_QUALITY = "gl-code-quality-report.json"
+JSON_REPORT = "hunkroute-report.json"
+SUMMARY = "hunkroute-summary.md"
+
+
+@dataclass(frozen=True, slots=True)
+class GitLabPoster:
+    """Threads on the MR's diff and one sticky summary note."""
+
+    client: GitLabClient
+    mr: review.MergeRequest
+    config: Config
+    sleep: Callable[[float], None]
+
+    def post(self, report: Report) -> Posting:
+        options = review.PostOptions(
+            self.config.github.comment_min_severity, self.config.limits.max_comments
+        )
+        try:
+            return review.post_discussions(self.client, self.mr, report, options, self.sleep)
+        except GitLabError as exc:
+            why = f"could not post the MR threads ({exc}); findings are in this summary"
+            return Posting("threads", problems=(why + " and the Code Quality report",))
+
+    def post_summary(self, summary: str, posting: Posting) -> tuple[str, ...]:
+        try:
+            review.upsert_summary_note(self.client, self.mr, summary)
+        except GitLabError as exc:
+            return (f"could not update the summary note ({exc})",)
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class NotPosting:
+    """No token or a fork MR: nothing goes to GitLab, and the reason is said once."""
+
+    reason: str
+
+    def post(self, report: Report) -> Posting:
+        return Posting("none", notes=(self.reason,))
+
+    def post_summary(self, summary: str, posting: Posting) -> tuple[str, ...]:
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class GitLabOutputs:
+    """The Code Quality artifact, the JSON report and the summary in ``CI_PROJECT_DIR``; the log."""
+
+    folder: Path
+
+    def write(self, report: Report, summary: str) -> None:
+        atomic_write(self.folder / CODE_QUALITY, codequality.render(report))
+        atomic_write(self.folder / JSON_REPORT, jsonreport.render(report))
+        atomic_write(self.folder / SUMMARY, summary)
+        sys.stdout.write(text.render(report, False))
+
+
+def why_not_posting(event: MergeRequestEvent, token: str) -> str | None:
+    """Why this run posts nothing, or None when it posts."""
+    if event.fork:
+        return (
+            "fork MR: its pipeline has none of the project's secrets, so hunkroute ran the "
+            "static gates only and posted nothing (see the Code Quality report)"
+        )
+    if not token:
+        return (
+            "GITLAB_TOKEN is not set (a project access token with api scope: CI_JOB_TOKEN "
+            "cannot post), so hunkroute ran the static gates only and posted nothing"
+        )
+    return None
+
+
+def command(
+    config_path: str | None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """The whole ``gitlab`` command; returns the exit code of ``errorhandler.exit_code_for``."""
+    env = os.environ
+    event = read_event(env, Path.cwd())
+    config = build_config(config_path, event.project_dir)
+    token = env.get("GITLAB_TOKEN", "")
+    client = GitLabClient(event.api_url, token, transport=transport, sleep=sleep)
+    silent = why_not_posting(event, token)
+    poster: Poster
+    if silent is None:
+        poster = GitLabPoster(
+            client, review.MergeRequest(event.project_id, event.number), config, sleep
+        )
+    else:
+        print(f"hunkroute: nothing posted to !{event.number}: {silent}", file=sys.stderr)
+        poster = NotPosting(silent)
+    job = forge.ForgeJob(
+        event,
+        GitLabDiff(event, client),
+        poster,
+        GitLabOutputs(event.project_dir),
+        source.repo_root(event.project_dir),
+        offline=silent is not None,
+    )
+    try:
+        return forge.execute(job, config, env)
+    finally:
+        client.close()
