@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
+from hunkroute import pipeline
 from hunkroute.commands import gitlab as glaction
 from tests.helpers.cli import run_main
 from tests.helpers.fake_gitlab import TOKEN, FakeGitLab
@@ -196,3 +198,32 @@ def test_wrong_place_is_one_line_exit_2(
     result = run_main(["gitlab"], capsys)
     assert result.code == 2 and message in result.err and len(result.err.strip().splitlines()) == 1
     assert TOKEN not in result.err
+
+
+def test_the_example_job_has_what_the_command_needs() -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "gitlab-ci.yml"
+    job = yaml.safe_load(example.read_text(encoding="utf-8"))["hunkroute"]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert job["artifacts"]["reports"]["codequality"] == glaction.CODE_QUALITY
+    assert job["cache"]["key"] == "hunkroute-$CI_MERGE_REQUEST_IID"
+    assert job["cache"]["paths"] == [".hunkroute-cache/"]
+    assert job["variables"]["HUNKROUTE_CACHE_DIR"] == "$CI_PROJECT_DIR/.hunkroute-cache"
+    assert "GIT_DEPTH" in job["variables"] and job["script"] == ["python -m hunkroute gitlab"]
+
+
+def test_the_pipeline_gets_the_title_and_the_mr_budget_key(
+    fake: FakeGitLab, pr: PullRequestRepo, config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[pipeline.RunOptions] = []
+    real_run = pipeline.run
+
+    def spy(loaded: object, cfg: object, options: pipeline.RunOptions, env: object) -> object:
+        seen.append(options)
+        return real_run(loaded, cfg, options, env)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "run", spy)
+    gitlab_env(monkeypatch, pr.repo.root, fake.api, (pr.base, pr.head))
+    run(config)
+    (options,) = seen
+    assert (options.repo, options.pr) == ("group/shop", 7)
+    assert (options.title, options.branch) == ("Fix rounding of totals", "fix-rounding")
