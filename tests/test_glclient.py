@@ -31,7 +31,7 @@ def test_the_token_goes_in_the_private_token_header(fake: FakeGitLab) -> None:
 @pytest.mark.parametrize("token", ["", "glpat-wrong"])
 def test_a_missing_or_wrong_token_is_a_401_not_retried(fake: FakeGitLab, token: str) -> None:
     waits: list[float] = []
-    with pytest.raises(GitLabApiError, match="401 Unauthorized") as info:
+    with pytest.raises(GitLabApiError, match="^GET /user: 401 Unauthorized$") as info:
         client_for(fake, waits, token).call("GET", "/user")
     assert info.value.status == 401 and waits == [] and len(fake.requests) == 1
 

@@ -176,7 +176,8 @@ class RestClient:
         # a proxy may echo the request back: the token must not reach a report or log
         text = self._secret.scrub(message(response) or response.reason_phrase)
         status = response.status_code
-        raise self.refused(status, f"{method} {path}: {status} {text}{limited}")
+        said = text if text.startswith(str(status)) else f"{status} {text}"  # GitLab's say it
+        raise self.refused(status, f"{method} {path}: {said}{limited}")
 
 
 @dataclass(frozen=True, slots=True)
