@@ -16,7 +16,8 @@ def test_defaults_need_no_file() -> None:
     cfg = config.load(None)
     assert cfg.budget_usd == 0.5
     assert cfg.fail_on == "error" and not cfg.fail_closed
-    assert [g.name for g in cfg.gates] == ["ruff", "bandit", "semgrep"]
+    assert [g.name for g in cfg.gates] == ["ruff", "bandit", "semgrep", "secrets"]
+    assert cfg.tests.max_severity == "note" and "conftest.py" in cfg.tests.paths
     assert {p.name for p in cfg.providers} == {
         "deepseek-v4-flash", "qwen3-coder-30b", "deepseek-r1", "ga-standard", "kimi-k2.5"
     }  # fmt: skip
@@ -42,7 +43,7 @@ def test_seed_template_loads_unchanged_and_means_what_it_says() -> None:
         "algorithm": 1500, "architecture": 2000,
     }  # fmt: skip
     gates = {g.name: g for g in cfg.gates}
-    assert list(gates) == ["ruff", "bandit", "semgrep"]  # syntax_check, security_scan
+    assert list(gates) == ["ruff", "bandit", "semgrep", "secrets"]  # syntax_check, security_scan
     assert gates["ruff"].select == ("C901",)  # complexity_annotation → ruff's mccabe rule
     assert cfg.fallback and cfg.max_attempts == 3
 

@@ -217,7 +217,8 @@ def test_fault(row: Row, closed: bool, llm: FakeLLM, closed_port: int,
         last = result.err.strip().splitlines()[-1]
         assert "problem(s)" in last or "unavailable" in last, result.err
     assert {h["status"] for h in data["hunks"]} == row.statuses, data["hunks"]
-    rules = {f["rule"] for f in data["findings"] if f["source"] != "model"}
+    merged = [also["rule"] for f in data["findings"] for also in f["also"]]
+    rules = {f["rule"] for f in data["findings"] if f["source"] != "model"} | set(merged)
     assert row.gate_rules <= rules
     assert all(f["severity"] == "error" for f in data["findings"] if f["rule"] in row.gate_rules)
     TABLE.append((row.fault, "closed" if closed else "open", result.code,
@@ -295,7 +296,8 @@ def test_injected_instructions_change_neither_exit_code_nor_what_is_posted(
     assert suggested and all(not f["validated"] for f in suggested)
     outcomes = [a["outcome"] for h in report["hunks"] for a in h["attempts"]]
     assert outcomes.count("rejected") == 2 and set(outcomes) <= {"rejected", "error"}
-    assert {"B602", "subprocess-shell-true"} <= {f["rule"] for f in report["findings"]}
+    shell = [f for f in report["findings"] if f["rule"] == "subprocess-shell-true"]
+    assert [a["rule"] for f in shell for a in f["also"]] == ["B602"]  # one problem, one finding
     posted = [c["body"] for r in fake.reviews for c in r["comments"]]
     assert posted and not any("```suggestion" in body for body in posted)
     assert not any("os.system" in body for body in posted if "suggestion" in body.lower())

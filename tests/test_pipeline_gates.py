@@ -29,8 +29,11 @@ def test_run_offline_blocks_on_shell_true_and_proposes_validated_ruff_fixes(
     report = json.loads(result.out)
     source = (tmp_path / "tools" / "deploy.py").read_text(encoding="utf-8")
     shell_line = line_of(source, "shell=True")
-    on_line = {(f["source"], f["rule"]) for f in report["findings"] if f["line"] == shell_line}
-    assert {("bandit", "B602"), ("semgrep", "subprocess-shell-true")} <= on_line
+    on_line = [f for f in report["findings"] if f["line"] == shell_line]
+    merged = [f for f in on_line if f["rule"] == "subprocess-shell-true"]
+    assert len(merged) == 1 and merged[0]["severity"] == "error"
+    assert merged[0]["also"] == [{"source": "bandit", "rule": "B602"}]
+    assert not any(f["rule"] == "B602" for f in on_line)  # one problem, one finding
     fixes = {f["rule"]: f for f in report["findings"] if f["suggestion"] is not None}
     assert set(fixes) == {"F401", "F541"}
     assert all(f["validated"] and f["source"] == "ruff" for f in fixes.values())
@@ -110,8 +113,7 @@ def test_a_diff_without_its_files_is_gated_on_the_lines_it_shows(tmp_path: Path)
     assert result.code == 1, result.err
     report = json.loads(result.out)
     blocking = {(f["file"], f["source"], f["rule"]) for f in report["findings"]}
-    assert {
-        ("app/export.py", "bandit", "B602"),
-        ("app/export.py", "semgrep", "subprocess-shell-true"),
-    } <= blocking
+    assert ("app/export.py", "semgrep", "subprocess-shell-true") in blocking
+    also = [a for f in report["findings"] for a in f["also"]]
+    assert {"source": "bandit", "rule": "B602"} in also
     assert not any(f["source"] == "ruff" for f in report["findings"])  # fragments: no pyflakes

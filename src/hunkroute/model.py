@@ -15,7 +15,7 @@ from typing import Literal, get_args
 Severity = Literal["error", "warning", "note"]
 VerdictOutcome = Literal["accepted", "rejected", "unvalidated"]
 # The gate registry (gates/__init__.py) is keyed by these names; a test keeps the two equal.
-GateName = Literal["ruff", "bandit", "semgrep"]
+GateName = Literal["ruff", "bandit", "semgrep", "secrets"]
 GATE_NAMES: tuple[GateName, ...] = get_args(GateName)
 Source = Literal[GateName, "model"]
 FileStatus = Literal["added", "modified", "deleted", "renamed", "copied", "mode"]
@@ -113,6 +113,14 @@ class ChangeSet:
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """Another tool that reported the same problem on the same line (merged into one finding)."""
+
+    source: Source
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at a file and line range, from a gate or a model."""
 
@@ -126,6 +134,7 @@ class Finding:
     suggestion: str | None = None
     model: str | None = None
     validated: bool = False
+    also: tuple[Related, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +172,7 @@ class Batch:
     est_input_tokens: int
     max_output_tokens: int
     reservation_nano: int
+    upgraded_from: str | None = None  # the best-value model, when leftover budget upgraded it
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +230,7 @@ class Report:
     skipped_files: tuple[FileChange, ...] = ()
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    legacy_hidden: int = 0  # findings hidden because the base version has the same statement
 
     @property
     def blocking(self) -> tuple[Finding, ...]:

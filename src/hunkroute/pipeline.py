@@ -17,7 +17,7 @@ from hunkroute.classify import classifier as classify
 from hunkroute.config import Config, ProviderConfig
 from hunkroute.diff import unified as diff
 from hunkroute.diff.source import LoadedDiff
-from hunkroute.gates import validate
+from hunkroute.gates import merge, policy, validate
 from hunkroute.gates.prescan import Baseline, prescan
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import build_setup
@@ -69,6 +69,7 @@ class Prepared:
     problems: tuple[str, ...]
     notes: tuple[str, ...]
     judge: Judge  # gates a round of suggestions in one batch (validate.build_judge)
+    legacy_hidden: int = 0
 
 
 def prepare(
@@ -89,7 +90,15 @@ def prepare(
     plan = make_plan(items, config, planned, budget, interactive=fast)
     notes = (*notes, *gated.notes, *_plan_notes(plan))
     return Prepared(
-        changes, items, plan, callable_, gated.findings, gated.problems, notes, gated.judge
+        changes,
+        items,
+        plan,
+        callable_,
+        gated.findings,
+        gated.problems,
+        notes,
+        gated.judge,
+        gated.legacy_hidden,
     )
 
 
@@ -113,6 +122,7 @@ class _Gated:
     problems: tuple[str, ...]
     notes: tuple[str, ...]
     judge: Judge
+    legacy_hidden: int = 0
 
 
 def _gate(
@@ -128,10 +138,18 @@ def _gate(
         judge = validate.build_judge(setup, runner, Baseline(), loaded.snapshot)
         note = "static gates not run by plan (run runs them; a security finding routes to review)"
         return _Gated((), (), (note if plan_only else "static gates off (gates: [])",), judge)
-    scanned = prescan(changes, loaded.snapshot, setup, runner)
+    scanned = prescan(changes, loaded.snapshot, setup, runner, loaded.base)
     judge = validate.build_judge(setup, runner, scanned.baseline, loaded.snapshot)
-    findings, problems = validate.free_round(scanned.findings, changes, judge)
-    return _Gated(findings, (*scanned.problems, *problems), scanned.notes, judge)
+    found, problems = validate.free_round(scanned.findings, changes, judge)
+    findings = merge.merged(policy.in_tests(found, config.tests))
+    notes = scanned.notes
+    if scanned.legacy_hidden:
+        notes += (
+            f"{scanned.legacy_hidden} legacy finding(s) hidden: "
+            "the base version already had the same statement flagged",
+        )
+    problems = (*scanned.problems, *problems)
+    return _Gated(findings, problems, notes, judge, scanned.legacy_hidden)
 
 
 # --- end of static gates ---------------------------------------------------------------------
@@ -227,6 +245,7 @@ def run(
         skipped_files=tuple(f for f in prepared.changes.files if f.skip_reason),
         problems=prepared.problems + models.problems,
         notes=prepared.notes + models.notes,
+        legacy_hidden=prepared.legacy_hidden,
     )
 
 

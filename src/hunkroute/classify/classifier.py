@@ -50,7 +50,7 @@ ARCHITECTURE = re.compile(
     r"\b(ABC|abstractmethod|Protocol|interface|implements|registry|Factory)\b"
 )
 LOOP = re.compile(r"^(\s*)(for|while)\b")
-GATE_REVIEW = frozenset({"bandit", "semgrep"})
+GATE_REVIEW = frozenset({"bandit", "semgrep", "secrets"})
 RUFF_BUGS = re.compile(r"^(F821|F823|F811|F841|E999|B\d+|PLE\d+)$")
 MAX_REASONS = 4
 DECISIVE = 3.0  # a token signal this strong needs no parse to confirm it

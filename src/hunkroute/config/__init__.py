@@ -21,6 +21,7 @@ from hunkroute.config.schema import (
     PrecommitConfig,
     ProviderConfig,
     RetryConfig,
+    TestsConfig,
     missing_keys,
     usable_providers,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "PrecommitConfig",
     "ProviderConfig",
     "RetryConfig",
+    "TestsConfig",
     "find_config",
     "load",
     "loads",

@@ -29,7 +29,7 @@ CONFIG_FILE_NAMES = ("hunkroute.yaml", ".hunkroute.yaml")
 # The seed's gate words, mapped onto the real tools that do that job.
 SEED_GATES: dict[str, tuple[str, ...]] = {
     "syntax_check": ("ruff",),
-    "security_scan": ("bandit", "semgrep"),
+    "security_scan": ("bandit", "semgrep", "secrets"),
     "complexity_annotation": ("ruff",),
 }
 
@@ -161,6 +161,21 @@ class GitHubConfig:
     summary_comment: bool = False
 
 
+DEFAULT_TEST_PATHS = ("tests/", "test_*.py", "*_test.py", "conftest.py", "testing/")
+
+
+@dataclass(frozen=True, slots=True)
+class TestsConfig:
+    """Test code: where it lives, and how loud a gate finding in it may be (issue 13).
+
+    A path entry ending in ``/`` is a folder anywhere in the path; any other entry is a glob
+    matched against the file name (or the whole path when it holds a ``/``).
+    """
+
+    paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    max_severity: SeverityName = "note"
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated configuration."""
@@ -181,6 +196,7 @@ class Config:
     retry: RetryConfig = field(default_factory=RetryConfig)
     precommit: PrecommitConfig = field(default_factory=PrecommitConfig)
     github: GitHubConfig = field(default_factory=GitHubConfig)
+    tests: TestsConfig = field(default_factory=TestsConfig)
     source: str = "built-in defaults"
 
     def provider(self, name: str) -> ProviderConfig:

@@ -30,6 +30,7 @@ from hunkroute.config.schema import (
     PrecommitConfig,
     ProviderConfig,
     RetryConfig,
+    TestsConfig,
     default,
 )
 from hunkroute.model import GATE_NAMES, REVIEW
@@ -66,6 +67,7 @@ def parse_config(data: Any, source: str, lines: Mapping[tuple[str, ...], int]) -
         retry=_retry(root.section("retry")),
         precommit=_precommit(root.section("precommit")),
         github=_github(root.section("github")),
+        tests=_tests(root.section("tests")),
         source=source,
     )
     for reader in (root, routing, validation):
@@ -296,3 +298,14 @@ def _github(section: Reader) -> GitHubConfig:
     )
     section.reject_unknown()
     return github
+
+
+def _tests(section: Reader) -> TestsConfig:
+    tests = TestsConfig(
+        paths=tuple(section.string_list("paths", list(default(TestsConfig, "paths")))),
+        max_severity=section.choice(
+            "max_severity", SEVERITIES, default(TestsConfig, "max_severity")
+        ),
+    )
+    section.reject_unknown()
+    return tests

@@ -39,11 +39,16 @@ class DiffSource:
 
 @dataclass(frozen=True, slots=True)
 class LoadedDiff:
-    """The raw diff bytes, a description of the range, and how to read new file contents."""
+    """The raw diff bytes, a description of the range, and how to read file contents.
+
+    ``snapshot`` reads the new versions; ``base`` the old ones, when known (a diff file read
+    without git has none): the gates compare the two to tell new findings from legacy ones.
+    """
 
     data: bytes
     origin: str
     snapshot: Snapshot
+    base: Snapshot | None = None
 
 
 class Snapshot(Protocol):
@@ -129,7 +134,8 @@ def load(source: DiffSource, cwd: Path) -> LoadedDiff:
         raise InputError(f"{cwd}: not inside a git repository (use --diff FILE instead)")
     if source.kind == "staged":
         data = _git(root, [*GIT_DIFF_FLAGS, "--cached"]).stdout
-        return LoadedDiff(data, "staged changes (git diff --cached)", GitObjects(root, ""))
+        origin = "staged changes (git diff --cached)"
+        return LoadedDiff(data, origin, GitObjects(root, ""), GitObjects(root, "HEAD"))
     if source.kind == "range":
         return _range(root, source.base, source.head or "HEAD")
     return _against_upstream(root)
@@ -158,7 +164,9 @@ def _range(root: Path, base: str | None, head: str) -> LoadedDiff:
         data = _git(root, [*GIT_DIFF_FLAGS, empty_tree.decode().strip(), head]).stdout
         return LoadedDiff(data, f"{head} (new history: every file)", GitObjects(root, head))
     data = _git(root, [*GIT_DIFF_FLAGS, f"{base}...{head}"]).stdout
-    return LoadedDiff(data, f"{base}...{head}", GitObjects(root, head))
+    merge_base = _git(root, ["merge-base", base, head], check=False).stdout.decode().strip()
+    old = GitObjects(root, merge_base) if merge_base else None
+    return LoadedDiff(data, f"{base}...{head}", GitObjects(root, head), old)
 
 
 def _verify(root: Path, rev: str) -> None:
@@ -193,7 +201,7 @@ def _against_upstream(root: Path) -> LoadedDiff:
         f"working tree (uncommitted and untracked changes included) against {upstream} "
         f"(merge-base {base[:12]})"
     )
-    return LoadedDiff(data, origin, WorkTree(root))
+    return LoadedDiff(data, origin, WorkTree(root), GitObjects(root, base))
 
 
 @contextmanager

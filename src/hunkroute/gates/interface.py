@@ -1,8 +1,10 @@
 """The gate plug-in interface and the values a gate run produces.
 
-A gate is data plus a pure parser (STYLE.md §5): which executable to start, the arguments for one
-batch, the exit codes that mean "ran fine", and ``parse(output, job) -> list[Finding]``. Starting
-the process is ``runner.py``'s job alone, so a gate module never touches ``subprocess``.
+Two kinds of gate share one registry. A ``ToolGate`` is data plus a pure parser (STYLE.md §5):
+which executable to start, the arguments for one batch, the exit codes that mean "ran fine", and
+``parse(output, job) -> list[Finding]``; starting the process is ``runner.py``'s job alone, so a
+gate module never touches ``subprocess``. An ``InProcessGate`` is a pure ``check(job)`` over the
+batch's texts (the secrets gate): no process, nothing to install.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from hunkroute.config import GateConfig
 from hunkroute.model import Finding, GateName
@@ -57,8 +59,8 @@ class GateUnavailable:
         return f"gate {self.gate} unavailable: {self.reason}"
 
 
-class Gate(Protocol):
-    """One static-analysis tool."""
+class ToolGate(Protocol):
+    """One static-analysis tool run as a process."""
 
     @property
     def name(self) -> GateName: ...
@@ -84,6 +86,21 @@ class Gate(Protocol):
     def parse(self, output: str, job: GateJob) -> list[Finding]:
         """The tool's JSON output → findings; raises ValueError/KeyError/TypeError if unreadable."""
         ...
+
+
+@runtime_checkable
+class InProcessGate(Protocol):
+    """A gate that reads the batch's texts itself, in this process."""
+
+    @property
+    def name(self) -> GateName: ...
+
+    def check(self, job: GateJob) -> list[Finding]:
+        """Findings over ``job.files``, with ``file`` relative to the job's ``root``."""
+        ...
+
+
+Gate = ToolGate | InProcessGate
 
 
 def relative(path: str, root: str) -> str:

@@ -19,7 +19,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hunkroute.gates.interface import Gate, GateJob, GateResult, GateUnavailable
+from hunkroute.gates.interface import (
+    Gate,
+    GateJob,
+    GateResult,
+    GateUnavailable,
+    InProcessGate,
+    ToolGate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +58,11 @@ class ToolRunner:
 
     def run(self, gate: Gate, job: GateJob) -> GateResult | GateUnavailable:
         """Run one gate over one batch; a gate with nothing to scan reports no findings."""
+        if isinstance(gate, InProcessGate):
+            return GateResult(gate.name, tuple(gate.check(job)))
+        return self._start(gate, job)
+
+    def _start(self, gate: ToolGate, job: GateJob) -> GateResult | GateUnavailable:
         args = gate.command(job)
         if args is None:
             return GateResult(gate.name, ())

@@ -14,18 +14,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hunkroute.secretshapes import KEY_BEGIN, KEY_END, TOKEN_PATTERNS
+
 PLACEHOLDER = "[REDACTED:{kind}]"
 PLACEHOLDER_PREFIX = "[REDACTED:"
 
-TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("aws_access_key", re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b")),
-    ("github_token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
-    ("slack_token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("slack_webhook", re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+")),
-    ("openai_key", re.compile(r"\bsk-(?:proj-|ant-[a-z0-9]+-)?[A-Za-z0-9_-]{20,}")),
-    ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
-    ("google_oauth_token", re.compile(r"\bya29\.[0-9A-Za-z_-]{20,}")),
-)
 SECRET_NAME = r"(?<![\w.-])[\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[\w.-]*"  # noqa: E501
 # name = "value" / name: 'value' / "name": "value" (code, YAML, JSON)
 QUOTED_ASSIGNMENT = re.compile(
@@ -35,8 +28,6 @@ QUOTED_ASSIGNMENT = re.compile(
 BARE_ASSIGNMENT = re.compile(
     rf"(?i)^\s*(?:export\s+)?(?P<name>{SECRET_NAME})\s*[:=]\s*(?P<value>[^\s\"'#(){{}}\[\],;]{{12,}})\s*$"
 )
-KEY_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----")
-KEY_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----")
 MIN_ENTROPY_BITS = 3.0  # per character; "changeme" is 2.75, a random 16-char token is ~4
 
 

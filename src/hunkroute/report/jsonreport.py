@@ -24,6 +24,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "suggestion": finding.suggestion,
         "model": finding.model,
         "validated": finding.validated,
+        "also": [{"source": r.source, "rule": r.rule} for r in finding.also],
     }
 
 
@@ -66,7 +67,9 @@ def _hunk(result: HunkResult) -> dict[str, Any]:
 def to_dict(report: Report) -> dict[str, Any]:
     """The report as the JSON contract's dictionary."""
     baseline = report.premium_baseline_nano
-    saving = 1 - report.spent_nano / baseline if baseline else 0.0
+    sent = any(r.attempts for r in report.hunks)
+    # nothing sent (offline, or every hunk gated): there is no saving to speak of
+    saving = round((1 - report.spent_nano / baseline) * 100, 1) if baseline and sent else None
     return {
         "version": SCHEMA_VERSION,
         "tool_version": __version__,
@@ -75,9 +78,10 @@ def to_dict(report: Report) -> dict[str, Any]:
         "spent_usd": nano_to_usd(report.spent_nano),
         "reserved_usd": nano_to_usd(report.reserved_nano),
         "premium_baseline_usd": nano_to_usd(baseline),
-        "saving_percent": round(saving * 100, 1),
+        "saving_percent": saving,
         "fail_on": report.fail_on,
         "blocking": len(report.blocking),
+        "legacy_findings_hidden": report.legacy_hidden,
         "hunks": [_hunk(h) for h in report.hunks],
         "findings": [finding_dict(f) for f in report.findings],
         "skipped_files": [
