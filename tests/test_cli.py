@@ -60,7 +60,9 @@ def test_offline_run_on_the_example(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_main(["run", "--diff", str(EXAMPLE), "--offline"], capsys)
     assert result.code in (0, 1)
     assert "app/export.py:1-15" in result.out
-    assert "package-lock.json (lock file)" in result.out
+    assert "skipped files: 1 (lock file 1; -v lists them)" in result.out
+    verbose = run_main(["run", "--diff", str(EXAMPLE), "--offline", "-v"], capsys)
+    assert "package-lock.json (lock file)" in verbose.out
     assert "offline: no model calls" in result.out
     assert result.err.strip().splitlines()[-1].startswith("hunkroute: ")
 

@@ -73,14 +73,16 @@ def test_source_follows_pre_commit_environment(repo: GitRepo) -> None:
         "PRE_COMMIT_TO_REF": "def",
         "PRE_COMMIT_REMOTE_NAME": "o",
     }
-    assert hook_sources(repo.root, ranged, None, empty) == [
-        DiffSource("range", base="abc", head="def")
-    ]
+    assert hook_sources(repo.root, ranged, None, empty) == (
+        [DiffSource("range", base="abc", head="def")],
+        [],
+    )
     root_push = {"PRE_COMMIT_REMOTE_NAME": "origin", "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main"}
-    assert hook_sources(repo.root, root_push, None, empty) == [
-        DiffSource("range", base=None, head="refs/heads/main")
-    ]
-    assert hook_sources(repo.root, {}, None, empty) == [DiffSource("staged")]
+    sources, notes = hook_sources(repo.root, root_push, None, empty)
+    head = repo.git("rev-parse", "HEAD").strip()
+    assert sources == [DiffSource("range", base=None, head=head)]  # the root commit on its own
+    assert "no base on origin" in notes[0]
+    assert hook_sources(repo.root, {}, None, empty) == ([DiffSource("staged")], [])
 
 
 def test_commit_stage_checks_the_index_not_the_work_tree(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hunkroute.model import Classification, Finding, HunkResult, Report, Route
 from hunkroute.report import text
+from hunkroute.report.view import View
 from tests.helpers.hunks import make_hunk
 
 
@@ -25,7 +26,7 @@ def test_table_findings_and_totals() -> None:
 
 
 def test_color_only_when_asked() -> None:
-    assert "\033[" in text.render(report_with(()), color=True)
+    assert "\033[" in text.render(report_with(()), View(color=True))
 
 
 def test_suggestions_say_what_they_replace_or_delete() -> None:
@@ -33,7 +34,7 @@ def test_suggestions_say_what_they_replace_or_delete() -> None:
     delete = Finding("app.py", 4, 4, "warning", "ruff", "F401", "unused", "", None, True)
     unvalidated = Finding("app.py", 3, 3, "note", "model", "m", "hm", "import os2", "x", False)
     rendered = text.render(report_with((replace, delete, unvalidated)))
-    assert "suggestion (replaces line(s) 3):\n         + import sys" in rendered
+    assert "suggestion (replaces line(s) 3):\n    + import sys" in rendered
     assert "suggestion: delete line(s) 4" in rendered
     assert "import os2" not in rendered  # a suggestion the gates did not accept is never shown
 

@@ -198,7 +198,8 @@ def _providers(
     hunk would go and what that would cost.
     """
     notes: list[str] = []
-    unconfigured = [p.name for p in config.providers if not p.configured]
+    # a catalogue model the user never named is no news on every run (issue 13)
+    unconfigured = [p.name for p in config.providers if p.listed and not p.configured]
     if unconfigured:
         notes.append(f"not configured (no base_url/model): {', '.join(unconfigured)}")
     configured = tuple(p for p in config.providers if p.configured)

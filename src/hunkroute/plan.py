@@ -333,7 +333,10 @@ def _upgrade(
         current = config.provider(batch.model).quality_for(category.name)
         if best.quality_for(category.name) > current and 0 < extra <= allowance:
             result[index] = replace(
-                batch, model=best.name, reservation_nano=batch.reservation_nano + extra
+                batch,
+                model=best.name,
+                reservation_nano=batch.reservation_nano + extra,
+                upgraded_from=batch.model,
             )
             allowance -= extra
     return result
@@ -343,7 +346,13 @@ def _routes_for(batch: Batch, config: Config) -> dict[str, Route]:
     """Routes of a batch's hunks, the reservation shared so the hunks add up to the batch."""
     share, extra = divmod(batch.reservation_nano, len(batch.hunk_ids))
     provider = config.provider(batch.model)
-    reason = f"{batch.model}: quality {provider.quality_for(batch.category):g}, best value"
+    quality = f"{batch.model}: quality {provider.quality_for(batch.category):g}"
+    reason = (
+        f"{quality}, upgraded from {batch.upgraded_from} with leftover budget "
+        f"(upgrade_share {config.upgrade_share:g}, {batch.category} allows upgrades)"
+        if batch.upgraded_from
+        else f"{quality}, best value"
+    )
     tokens = batch.est_input_tokens // len(batch.hunk_ids)
     output = batch.max_output_tokens // len(batch.hunk_ids)
     return {

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from hunkroute.classify import edits, patterns, signals
+from hunkroute.classify import dependencies, edits, patterns, signals
 from hunkroute.classify.patterns import Signal
 from hunkroute.config import DEFAULT_CATEGORIES, ClassifyRule
 from hunkroute.diff.unified import glob_matcher, matches_any
@@ -79,6 +79,9 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
     if rule is not None:
         return Classification(rule.category, (rule.reason,))
     found = _prescan_signals(hunk, context.prescan)
+    special = dependencies.classify_file(hunk) if not found else None
+    if special is not None:
+        return special
     added = patterns.code_lines(hunk.language, hunk.added)
     removed = patterns.code_lines(hunk.language, hunk.removed)
     skip = edits.skip_reason(hunk, added, removed)

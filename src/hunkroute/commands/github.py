@@ -86,7 +86,7 @@ def choose_mode(requested: PostMode, event: PullRequestEvent, token: str) -> tup
 def annotate(report: Report) -> Posting:
     """Print workflow-command annotations; the runner shows 10 per type, the rest are counted."""
     shown = workflow.shown(report.findings)
-    sys.stdout.write(workflow.render(report))
+    sys.stdout.write(workflow.render(report, summary=True))
     reason = "over GitHub's 10 annotations per type and step"
     return Posting(
         "annotations",

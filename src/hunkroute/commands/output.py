@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from hunkroute.errors import InputError
 from hunkroute.model import Report
 from hunkroute.models.cache import atomic_write
 from hunkroute.report.text import money
+from hunkroute.report.view import DEFAULT_WIDTH
 
 
 def use_color(stream: object) -> bool:
@@ -18,6 +20,11 @@ def use_color(stream: object) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def terminal_width() -> int:
+    """``COLUMNS``, else the terminal's width, else 100 (a pipe, a file, CI)."""
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
 
 
 def emit(text: str, output: str | None) -> None:

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -71,22 +71,33 @@ def parse_ref_updates(text: str) -> tuple[RefUpdate, ...]:
 
 def hook_sources(
     root: Path, env: Mapping[str, str], pre_push_remote: str | None, stdin: TextIO
-) -> list[DiffSource]:
-    """The changes to check: pushed ranges at the push stage, else the staged change."""
+) -> tuple[list[DiffSource], list[str]]:
+    """The changes to check (pushed ranges at the push stage, else the staged change), and notes.
+
+    A new branch or an empty remote gets a base from ``source.pushed_range``, never the whole
+    history; the notes say which base was chosen.
+    """
     if pre_push_remote is not None:
         updates = parse_ref_updates(stdin.read())
-        found = (
-            source.pushed_range(root, u.local_sha, u.remote_sha, pre_push_remote) for u in updates
+        return _pushed(
+            source.pushed_range(root, u.local_sha, u.remote_sha, pre_push_remote, u.local_ref)
+            for u in updates
         )
-        return [s for s in found if s is not None]
     from_ref, to_ref = env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF")
     if from_ref and to_ref:
-        return [DiffSource("range", base=from_ref, head=to_ref)]
-    local_branch = env.get("PRE_COMMIT_LOCAL_BRANCH")
-    if env.get("PRE_COMMIT_REMOTE_NAME") and local_branch:
-        # pre-commit passes no refs when the push carries a root commit: all of it is new.
-        return [DiffSource("range", base=None, head=local_branch)]
-    return [DiffSource("staged")]
+        return [DiffSource("range", base=from_ref, head=to_ref)], []
+    local_branch, remote = env.get("PRE_COMMIT_LOCAL_BRANCH"), env.get("PRE_COMMIT_REMOTE_NAME")
+    if remote and local_branch:
+        # pre-commit passes no refs when the remote has none of the branch's history
+        sha = source.resolve(root, local_branch)
+        zero = "0" * len(sha)
+        return _pushed([source.pushed_range(root, sha, zero, remote, local_branch)])
+    return [DiffSource("staged")], []
+
+
+def _pushed(found: Iterable[source.Pushed]) -> tuple[list[DiffSource], list[str]]:
+    pushes = list(found)
+    return [s for p in pushes for s in p.sources], [p.note for p in pushes if p.note]
 
 
 def interactive(config: Config, budget_overridden: bool) -> Config:
@@ -134,6 +145,8 @@ def command(options: CliOptions) -> int:
     """The hook's entry: the staged change, or the pushed range ``--pre-push`` names."""
     root = git_root()
     config = interactive(options_config(options, root), options.budget is not None)
-    sources = hook_sources(root, os.environ, options.pre_push, sys.stdin)
+    sources, notes = hook_sources(root, os.environ, options.pre_push, sys.stdin)
+    for note in notes:
+        print(f"hunkroute: {note}", file=sys.stderr)
     hook = HookRun(options.offline, use_color(sys.stdout), sys.stdout, sys.stderr, time.monotonic)
     return check(root, sources, config, hook, os.environ)

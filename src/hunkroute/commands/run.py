@@ -8,10 +8,17 @@ from pathlib import Path
 
 from hunkroute import pipeline
 from hunkroute.commands.options import CliOptions, diff_source, options_config
-from hunkroute.commands.output import emit, progress_line, summary_line, use_color
+from hunkroute.commands.output import (
+    emit,
+    progress_line,
+    summary_line,
+    terminal_width,
+    use_color,
+)
 from hunkroute.diff import source
 from hunkroute.errorhandler import exit_code_for
 from hunkroute.report import sinks
+from hunkroute.report.view import View
 
 
 def command(options: CliOptions) -> int:
@@ -26,7 +33,8 @@ def command(options: CliOptions) -> int:
     progress = progress_line if sys.stderr.isatty() else None
     report = pipeline.run(loaded, config, run_options, os.environ, progress=progress)
     color = options.output is None and use_color(sys.stdout)
-    emit(sinks()[options.format](report, color), options.output)
+    view = View(color, terminal_width(), options.verbosity)
+    emit(sinks()[options.format](report, view), options.output)
     code = exit_code_for(report, config.fail_closed)
     summary_line(report, code)
     return code

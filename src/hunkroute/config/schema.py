@@ -68,6 +68,7 @@ class ProviderConfig:
     temperature: float = 0.0
     timeout_s: float = 60.0
     routing_mode: str | None = None
+    listed: bool = True  # named in the user's ``providers:``, not taken whole from the catalogue
 
     @property
     def configured(self) -> bool:

@@ -8,6 +8,7 @@ Both dialects land here: hunkroute's own keys and the seed article's ``routing:`
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from hunkroute.config import catalogue
@@ -104,12 +105,13 @@ def _providers(
 ) -> tuple[ProviderConfig, ...]:
     """The configured providers, or the whole built-in catalogue when none are listed."""
     entries = root.list_of_sections("providers")
+    listed = entries is not None
     if entries is None:
         entries = [
             Reader({"name": name}, ("providers", name), "built-in catalogue", {})
             for name in catalogue.CATALOGUE
         ]
-    providers = tuple(_provider(entry, categories) for entry in entries)
+    providers = tuple(replace(_provider(e, categories), listed=listed) for e in entries)
     names = [p.name for p in providers]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:

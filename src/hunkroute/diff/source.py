@@ -169,6 +169,12 @@ def _range(root: Path, base: str | None, head: str) -> LoadedDiff:
     return LoadedDiff(data, f"{base}...{head}", GitObjects(root, head), old)
 
 
+def resolve(root: Path, rev: str) -> str:
+    """The commit a revision names; an unknown one is an ``InputError`` naming it."""
+    _verify(root, rev)
+    return _git(root, ["rev-parse", "--verify", f"{rev}^{{commit}}"]).stdout.decode().strip()
+
+
 def _verify(root: Path, rev: str) -> None:
     if rev.startswith("-"):
         raise InputError(f"{rev}: a revision cannot start with '-'")
@@ -228,24 +234,62 @@ def is_null_sha(sha: str) -> bool:
     return set(sha) == {"0"}
 
 
-def pushed_range(root: Path, local_sha: str, remote_sha: str, remote: str) -> DiffSource | None:
-    """The change a push of ``local_sha`` brings to ``remote``; None when it brings nothing.
+@dataclass(frozen=True, slots=True)
+class Pushed:
+    """The changes one pushed ref brings, and a note on how its base was chosen."""
 
-    Like pre-commit's pre-push logic: against the remote's old tip when we have it, else from
-    the parent of the first commit no ref of ``remote`` has (a new branch); a history with no
-    such parent is new as a whole.
+    sources: tuple[DiffSource, ...]
+    note: str = ""
+
+
+def pushed_range(
+    root: Path, local_sha: str, remote_sha: str, remote: str, local_ref: str = ""
+) -> Pushed:
+    """The change a push of ``local_sha`` brings to ``remote`` (issue 13).
+
+    Against the remote's old tip when we have it. A new branch, or a remote with no refs at all,
+    is compared with its merge base with the remote's default branch when known locally, else
+    with the branch's upstream. With neither, there is no base: each pushed commit that no
+    remote ref has is checked against its parent, never the whole history.
     """
     if is_null_sha(local_sha):
-        return None  # a deletion: no new code to check
+        return Pushed(())  # a deletion: no new code to check
     if not is_null_sha(remote_sha) and _is_commit(root, remote_sha):
-        return DiffSource("range", base=remote_sha, head=local_sha)
+        return Pushed((DiffSource("range", base=remote_sha, head=local_sha),))
+    for ref in _base_candidates(remote, local_ref):
+        found = _git(root, ["merge-base", local_sha, ref], check=False)
+        merge_base = found.stdout.decode().strip()
+        if found.returncode == 0 and merge_base:
+            if merge_base == local_sha:
+                return Pushed(())  # everything pushed is already there
+            note = f"new on {remote}: compared with {ref} (merge base {merge_base[:12]})"
+            return Pushed((DiffSource("range", base=merge_base, head=local_sha),), note)
+    return _commit_by_commit(root, local_sha, remote)
+
+
+def _base_candidates(remote: str, local_ref: str) -> list[str]:
+    """The remote's default branch (its HEAD, else main or master), then the upstream."""
+    branch = local_ref.removeprefix("refs/heads/")
+    upstream = [f"{branch}@{{upstream}}"] if branch else []
+    names = ("HEAD", "main", "master")
+    return [f"refs/remotes/{remote}/{name}" for name in names] + upstream
+
+
+def _commit_by_commit(root: Path, local_sha: str, remote: str) -> Pushed:
     listed = _git(root, ["rev-list", "--topo-order", "--reverse", local_sha, "--not",
-                         f"--remotes={remote}"]).stdout.decode().split()  # fmt: skip
+                         "--remotes"]).stdout.decode().split()  # fmt: skip
     if not listed:
-        return None
-    parent = _git(root, ["rev-parse", "--verify", "--quiet", f"{listed[0]}^"], check=False)
-    base = parent.stdout.decode().strip() if parent.returncode == 0 else None
-    return DiffSource("range", base=base, head=local_sha)
+        return Pushed(())
+    sources = []
+    for commit in listed:
+        parent = _git(root, ["rev-parse", "--verify", "--quiet", f"{commit}^"], check=False)
+        base = parent.stdout.decode().strip() if parent.returncode == 0 else None
+        sources.append(DiffSource("range", base=base, head=commit))
+    note = (
+        f"no base on {remote} (no default branch or upstream known locally): checking each of "
+        f"the {len(listed)} pushed commit(s) against its parent"
+    )
+    return Pushed(tuple(sources), note)
 
 
 def _is_commit(root: Path, sha: str) -> bool:

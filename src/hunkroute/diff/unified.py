@@ -37,6 +37,14 @@ LANGUAGES = {
 SPECIAL_NAMES = {"Dockerfile": "dockerfile", "Makefile": "make", "CHANGELOG": "markdown"}
 DOC_NAMES = re.compile(r"^(README|CHANGELOG|CHANGES|HISTORY|NEWS|AUTHORS|LICENSE|COPYING)", re.I)
 
+# Dependency pins (pip's requirement files) and repository config: changes, not prose (issue 13).
+DEPENDENCY_FILE = re.compile(
+    r"(^|/)((requirements|constraints)[^/]*\.txt|requirements/[^/]+\.txt|[^/]+\.in)$"
+)
+REPO_CONFIG_NAMES = frozenset(
+    {".gitignore", ".dockerignore", ".gitattributes", ".editorconfig", "MANIFEST.in"}
+)
+
 _QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"$')
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 _HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
@@ -350,8 +358,20 @@ def _skip_reason(
     return None
 
 
+def is_repo_config(path: str) -> bool:
+    """``.gitignore``-like files: they configure the repository or its packaging."""
+    return posixpath.basename(path) in REPO_CONFIG_NAMES
+
+
+def is_dependency_file(path: str) -> bool:
+    """pip requirement and constraint files (``requirements*.txt``, ``*.in``)."""
+    return not is_repo_config(path) and bool(DEPENDENCY_FILE.search(path))
+
+
 def is_documentation(path: str) -> bool:
     """Docs and prose files: their hunks are never worth a model."""
+    if is_repo_config(path) or is_dependency_file(path):
+        return False
     return language_of(path) in ("markdown", "rst", "text") or bool(
         DOC_NAMES.match(posixpath.basename(path))
     )

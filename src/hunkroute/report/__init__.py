@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal, Protocol, get_args
 
 from hunkroute.model import Report
+from hunkroute.report.view import View
 
 # The names ``run --format`` accepts; kept here so the CLI needs no import of the renderers.
 # ``sinks()`` is keyed by them, and a test keeps the two equal.
@@ -20,7 +21,7 @@ NAMES: tuple[SinkName, ...] = get_args(SinkName)
 class Sink(Protocol):
     """Renders a report as text for one output format."""
 
-    def __call__(self, report: Report, color: bool) -> str: ...
+    def __call__(self, report: Report, view: View) -> str: ...
 
 
 def sinks() -> dict[str, Sink]:

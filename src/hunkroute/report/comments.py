@@ -81,6 +81,13 @@ def suggestion_block(suggestion: str, info: str = "suggestion") -> str:
     return f"{fence}{info}\n{body}{fence}"
 
 
+def also_text(finding: Finding) -> str:
+    """`` (also: bandit B602)`` for a finding merged from several tools, else ``""``."""
+    if not finding.also:
+        return ""
+    return " (also: " + ", ".join(f"{r.source} {r.rule}" for r in finding.also) + ")"
+
+
 def origin(finding: Finding, cost: str | None) -> str:
     """Who found it: a static gate, or which model and what the hunk's review cost."""
     if finding.source != "model":
@@ -101,7 +108,11 @@ def hunk_cost(report: Report, finding: Finding) -> str | None:
 def comment_body(item: Planned, cost: str | None, info: str = "suggestion") -> str:
     """An inline comment: severity, rule, message, a suggestion when it is safe, the marker."""
     finding = item.finding
-    lines = [f"**{finding.severity}** · `{inert(finding.rule)}`", "", inert(finding.message)]
+    lines = [
+        f"**{finding.severity}** · `{inert(finding.rule)}`",
+        "",
+        inert(finding.message + also_text(finding)),
+    ]
     if finding.suggestion is not None and finding.validated and item.anchor.whole:
         lines += ["", suggestion_block(finding.suggestion, info)]
     elif finding.suggestion is not None and finding.validated:

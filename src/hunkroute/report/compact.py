@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from hunkroute.model import Finding, Report
+from hunkroute.report.comments import also_text
 from hunkroute.report.text import money, paint
 
 INDENT = "    "
@@ -37,7 +38,7 @@ def finding_line(finding: Finding, color: bool) -> str:
     severity = paint(finding.severity, finding.severity, color)
     return (
         f"{escape(finding.file)}:{finding.line}: {severity} {one_line(finding.rule)} "
-        f"{one_line(finding.message)} ({escape(by)})"
+        f"{one_line(finding.message + also_text(finding))} ({escape(by)})"
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from hunkroute import __version__
 from hunkroute.model import Attempt, Finding, HunkResult, Plan, Report, nano_to_usd
 from hunkroute.plan import PlanItem
+from hunkroute.report.view import PLAIN, View
 
 SCHEMA_VERSION = 1
 
@@ -93,7 +94,7 @@ def to_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report, color: bool = False) -> str:
+def render(report: Report, view: View = PLAIN) -> str:
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from hunkroute.model import Finding, HunkResult, Report
-from hunkroute.report.comments import Posting, by_severity, inert
+from hunkroute.report.comments import Posting, also_text, by_severity, inert
 from hunkroute.report.text import money
 
 MAX_BYTES = 1024 * 1024 - 64 * 1024  # under the 1 MiB step-summary limit, with room to spare
@@ -84,7 +84,7 @@ def _finding_row(finding: Finding) -> str:
     fix = " ✔ suggestion" if finding.suggestion is not None and finding.validated else ""
     return (
         f"| {finding.severity} | {where} | {cell(source)} | `{cell(finding.rule)}` "
-        f"| {cell(finding.message)}{fix} |"
+        f"| {cell(finding.message + also_text(finding))}{fix} |"
     )
 
 

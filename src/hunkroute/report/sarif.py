@@ -14,6 +14,8 @@ from typing import Any
 from hunkroute import __version__
 from hunkroute.model import Finding, Report
 from hunkroute.report import anchors
+from hunkroute.report.comments import also_text
+from hunkroute.report.view import PLAIN, View
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/hunkroute/hunkroute"
@@ -54,7 +56,7 @@ def _result(finding: Finding, index: int, fingerprint: str) -> dict[str, Any]:
         "ruleId": rule_id(finding),
         "ruleIndex": index,
         "level": LEVEL[finding.severity],
-        "message": {"text": finding.message or finding.rule},
+        "message": {"text": (finding.message or finding.rule) + also_text(finding)},
         "locations": [
             {"physicalLocation": {"artifactLocation": {"uri": finding.file}, "region": region}}
         ],
@@ -65,6 +67,9 @@ def _result(finding: Finding, index: int, fingerprint: str) -> dict[str, Any]:
     }
     if finding.model:
         result["properties"] = {"model": finding.model, "validated": finding.validated}
+    if finding.also:  # the other tools that reported this problem on this line
+        also = [{"source": r.source, "rule": r.rule} for r in finding.also]
+        result.setdefault("properties", {})["also"] = also
     return result
 
 
@@ -96,5 +101,5 @@ def to_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report, color: bool = False) -> str:
+def render(report: Report, view: View = PLAIN) -> str:
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,77 +1,48 @@
-"""The terminal report: a compact table of hunks and routes, then findings grouped by file."""
+"""The terminal report: findings first, one line each, then one summary block (issue 13).
+
+Pure: colour, width and verbosity come in as a ``View``. Lines are fitted to the width by
+cutting their ends, never by dropping a column. The summary block is ``textsummary.py``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from hunkroute.model import Finding, HunkResult, Plan, Report, nano_to_usd
+from hunkroute.model import Finding, Plan, Report
 from hunkroute.plan import PlanItem
+from hunkroute.report import textsummary as summary
+from hunkroute.report.comments import also_text
+from hunkroute.report.terminal import cut, money, paint, table, where
+from hunkroute.report.view import PLAIN, View
 
-COLORS = {"error": "31", "warning": "33", "note": "36", "dim": "2", "bold": "1", "ok": "32"}
-
-
-def paint(text: str, style: str, color: bool) -> str:
-    return f"\033[{COLORS[style]}m{text}\033[0m" if color else text
-
-
-def money(nano: int) -> str:
-    return f"${nano_to_usd(nano):.4f}"
-
-
-def _table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
-
-
-def _where(file: str, start: int, end: int) -> str:
-    return f"{file}:{start}" if end <= start else f"{file}:{start}-{end}"
-
-
-def hunk_rows(results: Iterable[HunkResult]) -> list[list[str]]:
-    rows = [["HUNK", "CATEGORY", "MODEL", "TOKENS", "COST", "LATENCY", "STATUS", "WHY"]]
-    for r in results:
-        answered = [a.model for a in r.attempts if a.outcome in ("ok", "cached", "rejected")]
-        model = answered[-1] if answered else r.route.model or "-"
-        cost = r.cost_nano if r.attempts else r.route.reservation_nano
-        mark = "" if r.attempts else "~"
-        tokens = sum(a.input_tokens + a.output_tokens for a in r.attempts)
-        latency = sum(a.latency_ms for a in r.attempts)
-        rows.append(
-            [_where(r.hunk.file, r.hunk.new_start, r.hunk.new_end), r.classification.category,
-             model, str(tokens) if r.attempts else "-", f"{mark}{money(cost)}",
-             f"{latency}ms" if r.attempts else "-", r.status + _redacted(r),
-             _why(r.classification.reasons)]
-        )  # fmt: skip
-    return rows
-
-
-def _redacted(result: HunkResult) -> str:
-    return " (redacted)" if result.redacted else ""
+__all__ = ["money", "paint", "render", "render_plan"]
 
 
 def _why(reasons: Sequence[str], width: int = 60) -> str:
-    text = "; ".join(reasons)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return cut("; ".join(reasons), width)
 
 
-def findings_block(findings: Sequence[Finding], color: bool) -> list[str]:
+def finding_line(finding: Finding, view: View) -> str:
+    """``path:line severity rule message (also: …)``, cut to the width, severity painted."""
+    label = (  # a model's rule is just "model:<category>": name the model instead
+        f"model {finding.model}" if finding.source == "model" and finding.model
+        else f"{finding.source} {finding.rule}"
+    )  # fmt: skip
+    head = f"{finding.file}:{finding.line} "
+    severity = finding.severity.ljust(7)
+    rest = cut(f" {label}  {finding.message}{also_text(finding)}", view.width - len(head) - 7)
+    if len(head) + 7 >= view.width:
+        return cut(head + severity + rest, view.width)
+    return head + paint(severity, finding.severity, view.color) + rest
+
+
+def findings_block(findings: Sequence[Finding], view: View) -> list[str]:
+    """Findings grouped by file, one line each, validated suggestions under theirs."""
     lines: list[str] = []
-    current = None
-    ordered = sorted(findings, key=lambda f: (f.file, f.line, f.rule))
-    for f in ordered:
-        if f.file != current:
-            current = f.file
-            lines.append(paint(f.file, "bold", color))
-        # a model's rule is just "model:<category>": name the model instead of repeating it
-        label = f"model {f.model}" if f.source == "model" and f.model else f"{f.source} {f.rule}"
-        lines.append(
-            f"  {f.line:>5}  {paint(f.severity.ljust(7), f.severity, color)} {label}  {f.message}"
-        )
+    for f in sorted(findings, key=lambda f: (f.file, f.line, f.rule)):
+        lines.append(finding_line(f, view))
         if f.suggestion is not None and f.validated:
-            lines += _suggestion_lines(f)
+            lines += [cut(line, view.width) for line in _suggestion_lines(f)]
     return lines
 
 
@@ -84,45 +55,42 @@ def _suggestion_lines(finding: Finding) -> list[str]:
     )
     assert finding.suggestion is not None
     if not finding.suggestion.strip():
-        return [f"         suggestion: delete line(s) {span}"]
-    return [f"         suggestion (replaces line(s) {span}):"] + [
-        f"         + {text}" for text in finding.suggestion.splitlines()
+        return [f"    suggestion: delete line(s) {span}"]
+    return [f"    suggestion (replaces line(s) {span}):"] + [
+        f"    + {text}" for text in finding.suggestion.splitlines()
     ]
 
 
 def totals_line(report: Report) -> str:
     baseline = report.premium_baseline_nano
     called = any(r.attempts for r in report.hunks)
-    saving = (
-        f" (saving {100 * (1 - report.spent_nano / baseline):.0f}%)" if baseline and called else ""
-    )
+    if not called:
+        return f"budget {money(report.budget_nano)} · nothing sent to a model"
+    saving = f" (saving {100 * (1 - report.spent_nano / baseline):.0f}%)" if baseline else ""
     return (
         f"budget {money(report.budget_nano)} · reserved {money(report.reserved_nano)} · "
         f"spent {money(report.spent_nano)} · premium baseline {money(baseline)}{saving}"
     )
 
 
-def render(report: Report, color: bool = False) -> str:
-    """The whole human report."""
-    lines = [paint(f"hunkroute · {report.origin}", "bold", color)]
-    if not report.hunks:
-        lines.append("no hunks to review")
-    else:
-        lines += _table(hunk_rows(report.hunks))
-        if any(not r.attempts and r.route.model for r in report.hunks):
-            lines.append(paint("(~ planned worst case: no model was called)", "dim", color))
-    if report.skipped_files:
-        lines.append("skipped files:")
-        lines += [f"  {f.path} ({f.skip_reason})" for f in report.skipped_files]
-    lines.append("")
+def verdict_line(report: Report) -> str:
+    verdict = "blocked" if report.blocking else "passed"
+    return f"{verdict} · {len(report.findings)} finding(s), {len(report.blocking)} blocking"
+
+
+def render(report: Report, view: View = PLAIN) -> str:
+    """The whole human report: findings first, then one summary block (issue 13)."""
+    lines = [paint(cut(f"hunkroute · {report.origin}", view.width), "bold", view.color)]
     if report.findings:
         lines.append(f"findings ({len(report.findings)}, {len(report.blocking)} blocking):")
-        lines += findings_block(report.findings, color)
+        lines += findings_block(report.findings, view)
     else:
-        lines.append(paint("no findings", "ok", color))
-    lines += [f"problem: {p}" for p in report.problems]
-    lines += [paint(f"note: {n}", "dim", color) for n in report.notes]
-    lines.append(totals_line(report))
+        lines.append(paint("no findings", "ok", view.color))
+    if view.verbosity >= 0:
+        lines += summary.block(report, view)
+        lines.append(cut(totals_line(report), view.width))
+    verdict = verdict_line(report)
+    lines.append(paint(verdict, "error" if report.blocking else "ok", view.color))
     return "\n".join(lines) + "\n"
 
 
@@ -136,10 +104,10 @@ def render_plan(
         target = route.model or route.status or "-"
         why = _why([route.reason] if route.model is None else item.classification.reasons)
         rows.append(
-            [_where(hunk.file, hunk.new_start, hunk.new_end), item.classification.category,
+            [where(hunk.file, hunk.new_start, hunk.new_end), item.classification.category,
              target, money(route.reservation_nano), why]
         )  # fmt: skip
-    lines = _table(rows) if items else ["no hunks to review"]
+    lines = table(rows) if items else ["no hunks to review"]
     lines.append(f"{len(plan.batches)} model requests")
     lines += [paint(f"note: {n}", "dim", color) for n in notes]
     baseline = plan.premium_baseline_nano

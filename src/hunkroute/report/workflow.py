@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hunkroute.model import Finding, Report, Severity
-from hunkroute.report.comments import by_severity
+from hunkroute.report.comments import also_text, by_severity
+from hunkroute.report.view import PLAIN, View
 
 PER_TYPE = 10  # runner ExecutionContext._maxCountPerIssueType
 MAX_MESSAGE = 4096  # the runner truncates longer messages
@@ -38,7 +39,7 @@ def annotation(finding: Finding) -> str:
     origin = f"{finding.source}:{finding.model}" if finding.model else finding.source
     return command(
         COMMAND[finding.severity],
-        finding.message[:MAX_MESSAGE],
+        (finding.message + also_text(finding))[:MAX_MESSAGE],
         file=finding.file,
         line=finding.line,
         endLine=max(finding.line, finding.end_line),
@@ -69,11 +70,16 @@ def shown(findings: Sequence[Finding]) -> Shown:
     return Shown(tuple(lines), tuple(hidden))
 
 
-def render(report: Report, color: bool = False) -> str:
-    """The ``github`` output format: annotations, then a notice when some did not fit."""
+def render(report: Report, view: View = PLAIN, summary: bool = False) -> str:
+    """The ``github`` output format: annotations, then a notice when some did not fit.
+
+    Only the ``github`` command writes a job summary (``summary=True``); ``run --format github``
+    elsewhere must not point at one that does not exist (issue 13).
+    """
     result = shown(report.findings)
     lines = list(result.lines)
     if result.hidden:
-        more = f"hunkroute: {len(result.hidden)} more finding(s) in the job summary"
+        where = "in the job summary" if summary else "not shown (GitHub takes 10 per type)"
+        more = f"hunkroute: {len(result.hidden)} more finding(s) {where}"
         lines.append(command("notice", more))
     return "\n".join(lines) + ("\n" if lines else "")
