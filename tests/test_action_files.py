@@ -65,3 +65,19 @@ def test_example_workflow_asks_for_the_least_permissions() -> None:
     assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
     checkout = job["steps"][0]["with"]
     assert checkout == {"fetch-depth": 0, "persist-credentials": False}
+
+
+def test_the_install_is_a_cached_venv_that_a_warm_run_does_not_reinstall() -> None:
+    """Issue 13: keyed on the action's ref, the OS and Python; a cache hit skips pip."""
+    steps = yaml.safe_load(ACTION.read_text())["runs"]["steps"]
+    cache = next(s for s in steps if s.get("id") == "install-cache")
+    assert cache["uses"].startswith("actions/cache@")
+    assert cache["with"]["path"] == "${{ runner.temp }}/hunkroute-venv"
+    key = cache["with"]["key"]
+    for part in ("github.action_ref", "runner.os", "steps.python.outputs.python-version"):
+        assert part in key, key
+    install = next(s for s in steps if s["name"] == "Install hunkroute")
+    assert install["if"] == "steps.install-cache.outputs.cache-hit != 'true'"
+    assert "pip install" in install["run"]
+    order = [s.get("id") or s["name"] for s in steps]
+    assert order.index("python") < order.index("install-cache") < order.index("Install hunkroute")

@@ -82,6 +82,18 @@ def test_json_report_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -
     statuses = {h["file"]: h["status"] for h in data["hunks"]}
     assert statuses["docs/billing.md"] == "skipped"
     assert statuses["app/export.py"] == "gated"
+    assert data["saving_percent"] is None  # nothing was sent: no saving to claim (issue 13)
+    assert data["legacy_findings_hidden"] == 0  # a diff alone has no base version
+    assert all(f["also"] is not None for f in data["findings"])
+    assert not any("not configured" in n for n in data["notes"])  # catalogue models: no news
+
+
+def test_quiet_and_verbose_reach_the_text_report(capsys: pytest.CaptureFixture[str]) -> None:
+    quiet = run_main(["run", "--diff", str(EXAMPLE), "--offline", "-q"], capsys).out
+    default = run_main(["run", "--diff", str(EXAMPLE), "--offline"], capsys).out
+    verbose = run_main(["run", "--diff", str(EXAMPLE), "--offline", "-v"], capsys).out
+    assert len(quiet.splitlines()) < len(default.splitlines()) < len(verbose.splitlines())
+    assert "summary:" not in quiet and quiet.splitlines()[-1].startswith(("passed", "blocked"))
 
 
 def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -178,3 +178,15 @@ def test_exponent_without_a_dot_is_a_number() -> None:
     (provider,) = config.loads(text, "c").providers
     assert provider.cost_per_output_token == 3e-07 and provider.cost_per_input_token == 1e-07
     assert config.loads("budget_usd: 5e-3\n", "c").budget_usd == 0.005
+
+
+def test_tests_section_overrides_the_schema_defaults() -> None:
+    cfg = config.loads("tests:\n  paths: [qa/]\n  max_severity: warning\n", "t.yaml")
+    assert cfg.tests.paths == ("qa/",) and cfg.tests.max_severity == "warning"
+    with pytest.raises(ConfigError, match=r"t.yaml:2: tests.max_severity: expected one of"):
+        config.loads("tests:\n  max_severity: loud\n", "t.yaml")
+
+
+def test_only_listed_providers_are_marked_as_the_users() -> None:
+    assert not any(p.listed for p in config.load(None).providers)  # the whole catalogue
+    assert all(p.listed for p in config.load(SEED).providers)

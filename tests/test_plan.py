@@ -178,3 +178,12 @@ def test_no_plan_reserves_more_than_the_budget(
     assert len(routed) == sum(len(b.hunk_ids) for b in plan.batches)  # no hunk twice
     for route in plan.routes:
         assert (route.model is None) == (route.hunk_id not in routed)
+
+
+def test_an_upgraded_route_says_why_it_was_upgraded() -> None:
+    """Issue 13: an upgraded route no longer claims "best value"."""
+    conf = cfg()
+    upgraded, plain = plan_for([item("review"), item("boilerplate", "b.py")], conf, 10.0).routes
+    assert upgraded.reason.startswith("premium: quality 9.5, upgraded from cheap")
+    assert "leftover budget" in upgraded.reason and "best value" not in upgraded.reason
+    assert plain.reason == "cheap: quality 8.6, best value"

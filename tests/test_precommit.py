@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from hunkroute.config import Config
 from hunkroute.diff.source import DiffSource, LoadedDiff
 from hunkroute.errors import InputError
 from hunkroute.model import Finding, Report, usd_to_nano
-from tests.helpers.cli import run_main
+from tests.helpers.cli import Result, run_main
 from tests.helpers.gitrepo import GitRepo
 
 ZERO = "0" * 40
@@ -233,6 +233,62 @@ class TestPushStage:
             repo, f"refs/heads/main {head} refs/heads/main {ZERO}\n", capsys, monkeypatch
         )
         assert b"new file mode" in data and b"+x = 1" in data
+
+    def feature(self, repo: GitRepo) -> str:
+        repo.git("checkout", "-q", "-b", "feature")
+        repo.write("one.py", "a = 1\n")
+        repo.commit("one")
+        repo.write("two.py", "b = 2\n")
+        return repo.commit("two")
+
+    @pytest.fixture
+    def push_to_empty(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> Callable[[GitRepo, str], tuple[FakePipeline, Result]]:
+        """Push ``feature`` to a second remote, ``backup``, that has no refs at all."""
+
+        def push(repo: GitRepo, head: str) -> tuple[FakePipeline, Result]:
+            repo.git("init", "-q", "--bare", str(tmp_path / "empty.git"))
+            repo.git("remote", "add", "backup", str(tmp_path / "empty.git"))
+            fake = FakePipeline()
+            monkeypatch.setattr(pipeline, "run", fake)
+            stdin = io.StringIO(f"refs/heads/feature {head} x {ZERO}\n")
+            monkeypatch.setattr("sys.stdin", stdin)
+            result = run_main(["precommit", "--pre-push", "backup"], capsys)
+            assert result.code == 0
+            return fake, result
+
+        return push
+
+    def test_an_empty_remote_is_compared_with_the_upstream_not_the_history(
+        self, pushed: GitRepo, push_to_empty: Callable[[GitRepo, str], tuple[FakePipeline, Result]]
+    ) -> None:
+        """Issue 13: a remote with no refs once meant every file of the repository."""
+        head = self.feature(pushed)
+        pushed.git("branch", "-q", "--set-upstream-to=origin/main", "feature")
+        fake, result = push_to_empty(pushed, head)
+        ((loaded, _, _),) = fake.calls
+        assert b"+++ b/one.py" in loaded.data and b"+++ b/two.py" in loaded.data
+        assert b"app.py" not in loaded.data  # the shared history is not new
+        assert "compared with feature@{upstream}" in result.err
+
+    def test_the_remotes_default_branch_is_the_base_of_a_new_branch(
+        self, pushed: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        pushed.git("remote", "set-head", "origin", "main")
+        head = self.feature(pushed)
+        (data,) = self.check(pushed, f"refs/heads/feature {head} x {ZERO}\n", capsys, monkeypatch)
+        assert b"+++ b/one.py" in data and b"app.py" not in data
+
+    def test_without_any_base_each_pushed_commit_is_checked_on_its_own(
+        self, pushed: GitRepo, push_to_empty: Callable[[GitRepo, str], tuple[FakePipeline, Result]]
+    ) -> None:
+        head = self.feature(pushed)
+        fake, result = push_to_empty(pushed, head)
+        first, second = (loaded.data for loaded, _, _ in fake.calls)
+        assert b"+++ b/one.py" in first and b"two.py" not in first and b"app.py" not in first
+        assert b"+++ b/two.py" in second and b"one.py" not in second
+        assert "no base on backup" in result.err and "2 pushed commit(s)" in result.err
 
 
 def closed_port() -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from hunkroute.model import Finding
-from hunkroute.report.workflow import command, escape_data, escape_property, shown
+from hunkroute.model import Finding, Report
+from hunkroute.report.workflow import command, escape_data, escape_property, render, shown
 
 
 def runner_unescape_property(text: str) -> str:
@@ -40,3 +40,12 @@ def test_ten_per_type_most_severe_first_rest_counted() -> None:
     kinds = [re.match(r"::(\w+)", line).group(1) for line in result.lines]  # type: ignore[union-attr]
     assert kinds == ["error"] * 10 + ["warning"] * 10 + ["notice"] * 3
     assert sorted(f.severity for f in result.hidden) == ["error", "warning", "warning"]
+
+
+def test_only_the_github_command_points_at_a_job_summary() -> None:
+    """Issue 13: ``run --format github`` outside Actions has no job summary to point at."""
+    many = tuple(Finding("a.py", n, n, "error", "bandit", "B602", "m") for n in range(1, 13))
+    report = Report("d", 0, 0, 0, 0, (), many, "error")
+    assert "2 more finding(s) not shown" in render(report)
+    assert "job summary" not in render(report)
+    assert "2 more finding(s) in the job summary" in render(report, summary=True)

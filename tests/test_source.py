@@ -29,13 +29,18 @@ def repo(tmp_path: Path) -> GitRepo:
     return repo
 
 
-def test_range_uses_merge_base_like_a_pull_request(repo: GitRepo) -> None:
+def diverge(repo: GitRepo, feature: tuple[str, str], main: tuple[str, str]) -> None:
+    """A ``feature`` branch with one commit writing ``feature``, and ``main`` one further."""
     repo.git("checkout", "-q", "-b", "feature")
-    repo.write("feature.py", "y = 2\n")
+    repo.write(*feature)
     repo.commit("feature work")
     repo.git("checkout", "-q", "main")
-    repo.write("main_only.py", "z = 3\n")
+    repo.write(*main)
     repo.commit("main moved on")
+
+
+def test_range_uses_merge_base_like_a_pull_request(repo: GitRepo) -> None:
+    diverge(repo, ("feature.py", "y = 2\n"), ("main_only.py", "z = 3\n"))
     loaded = load(DiffSource("range", base="main", head="feature"), repo.root)
     assert paths(loaded.data) == {"feature.py"}
     assert loaded.origin == "main...feature"
@@ -150,3 +155,16 @@ def test_work_tree_reads_impossible_paths_as_missing(tmp_path: Path) -> None:
     tree = WorkTree(tmp_path)  # both found by fuzzing the whole offline run
     assert tree.read("x" * 5000 + ".py") is None
     assert tree.read("nul\x00byte.py") is None
+
+
+def test_every_git_source_reads_the_base_versions_too(repo: GitRepo) -> None:
+    """Issue 13: the gates compare with the base version, read from the merge base."""
+    diverge(repo, ("base.py", "x = 2\n"), ("base.py", "x = 3\n"))
+    ranged = load(DiffSource("range", base="main", head="feature"), repo.root)
+    assert ranged.base is not None and ranged.base.read("base.py") == b"x = 1\n"
+    repo.write("base.py", "x = 4\n")
+    repo.git("add", "base.py")
+    staged = load(DiffSource("staged"), repo.root)
+    assert staged.base is not None and staged.base.read("base.py") == b"x = 3\n"
+    (repo.root / "c.diff").write_bytes(staged.data)
+    assert load(DiffSource("file", path="c.diff"), repo.root).base is None  # no git: added only

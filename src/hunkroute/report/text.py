@@ -30,7 +30,8 @@ def finding_line(finding: Finding, view: View) -> str:
     )  # fmt: skip
     head = f"{finding.file}:{finding.line} "
     severity = finding.severity.ljust(7)
-    rest = cut(f" {label}  {finding.message}{also_text(finding)}", view.width - len(head) - 7)
+    # ``also`` before the message, which is what a narrow terminal cuts
+    rest = cut(f" {label}{also_text(finding)}  {finding.message}", view.width - len(head) - 7)
     if len(head) + 7 >= view.width:
         return cut(head + severity + rest, view.width)
     return head + paint(severity, finding.severity, view.color) + rest
