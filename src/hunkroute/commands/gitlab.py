@@ -90,7 +90,7 @@ class GitLabOutputs:
         atomic_write(self.folder / CODE_QUALITY, codequality.render(report))
         atomic_write(self.folder / JSON_REPORT, jsonreport.render(report))
         atomic_write(self.folder / SUMMARY, summary)
-        sys.stdout.write(text.render(report, False))
+        sys.stdout.write(text.render(report))
 
 
 def why_not_posting(event: MergeRequestEvent, token: str) -> str | None:

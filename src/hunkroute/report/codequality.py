@@ -13,6 +13,8 @@ import json
 
 from hunkroute.model import Finding, Report, Severity
 from hunkroute.report import anchors
+from hunkroute.report.comments import also_text
+from hunkroute.report.view import PLAIN, View
 
 SEVERITIES: dict[Severity, str] = {"error": "major", "warning": "minor", "note": "info"}
 BLOCKING = "critical"
@@ -23,7 +25,7 @@ def issue(finding: Finding, fingerprint: str, blocking: bool) -> dict[str, objec
     by = f"{finding.source} ({finding.model})" if finding.model else finding.source
     return {
         "type": "issue",
-        "description": f"{finding.message} [{by}]",
+        "description": f"{finding.message}{also_text(finding)} [{by}]",
         "check_name": f"{finding.source}/{finding.rule}",
         "fingerprint": fingerprint,
         "severity": BLOCKING if blocking else SEVERITIES[finding.severity],
@@ -34,8 +36,8 @@ def issue(finding: Finding, fingerprint: str, blocking: bool) -> dict[str, objec
     }
 
 
-def render(report: Report, color: bool = False) -> str:
-    """The report as GitLab reads it; ``color`` is ignored (a file format)."""
+def render(report: Report, view: View = PLAIN) -> str:
+    """The report as GitLab reads it; the view is ignored (a file format)."""
     lines = anchors.diff_lines(r.hunk for r in report.hunks)
     names = anchors.fingerprints(report.findings, lines)
     blocking = set(report.blocking)

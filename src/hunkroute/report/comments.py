@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from hunkroute.model import SEVERITY_RANK, Finding, Report, Severity
 from hunkroute.report.anchors import Anchor, DiffLines, anchor
-from hunkroute.report.text import money
+from hunkroute.report.terminal import money
 
 MARKER = "<!-- hunkroute:fp={} -->"
 RESOLVED_MARKER = "<!-- hunkroute:resolved -->"

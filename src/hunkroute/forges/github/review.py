@@ -22,6 +22,7 @@ from hunkroute.report.comments import (
     Planned,
     Posting,
     Unposted,
+    also_text,
     by_severity,
     clip,
     hunk_cost,
@@ -217,7 +218,7 @@ def annotation(finding: Finding) -> dict[str, object]:
         "end_line": max(finding.line, finding.end_line),
         "annotation_level": LEVELS[finding.severity],
         "title": clip(f"{finding.source} {finding.rule}", 255),
-        "message": clip(finding.message, 60_000) or finding.rule,
+        "message": clip(finding.message + also_text(finding), 60_000) or finding.rule,
     }
 
 
