@@ -49,6 +49,8 @@ def test_run_format_codequality(tmp_path: Path, capsys: pytest.CaptureFixture[st
         "@@ -0,0 +1,2 @@\n+def f(x):\n+    return eval(x)\n"
     )
     result = run_main(["run", "--diff", str(diff), "--offline", "--format", "codequality"], capsys)
-    severity = {i["check_name"]: i["severity"] for i in json.loads(result.out)}
-    assert severity == {"bandit/B307": "minor", "semgrep/eval-exec-dynamic": "critical"}
+    issues = json.loads(result.out)
+    severity = {i["check_name"]: i["severity"] for i in issues}
+    assert severity == {"semgrep/eval-exec-dynamic": "critical"}  # one problem, one issue
+    assert "(also: bandit B307)" in issues[0]["description"]
     assert result.code == 1
