@@ -27,6 +27,13 @@ def test_a_key_block_is_one_finding_and_tokens_are_one_per_line() -> None:
     assert all(TOKEN not in f.message and "MII" not in f.message for f in found)
 
 
+def test_awss_documented_sample_key_is_not_a_secret() -> None:
+    sample = "AKIA" + "IOSFODNN7EXAMPLE"
+    assert list(scan_text("README.md", f"aws_access_key_id = {sample}\n")) == []
+    (real,) = scan_text("app.cfg", "aws_access_key_id = AKIA" + "IOSFODNN7ABCDEFG\n")
+    assert real.rule == "aws-access-key"
+
+
 def test_an_unterminated_key_runs_to_the_end_of_the_file() -> None:
     (finding,) = scan_text("k.key", f"{BEGIN}\nabc\n")
     assert (finding.line, finding.end_line) == (1, 3)
