@@ -130,7 +130,7 @@ ALLOWED = {
     "classify": {"config", "diff", "model", "errors"},
     "plan": {"config", "model", "errors"},
     "gates": {"config", "diff", "model", "errors", "secretshapes"},
-    "models": {"config", "plan", "model", "errors", "secretshapes"},
+    "models": {"config", "plan", "model", "errors", "secretshapes", "ledger"},
     "ledger": {"model", "errors"},
     "report": {"model", "plan"},
     "forges": {"report", "diff", "config", "model", "errors"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,15 +87,34 @@ def test_zero_budget_skips_everything() -> None:
     assert plan.batches == ()
 
 
-def test_leftover_budget_upgrades_review_only() -> None:
-    conf = cfg()
+def test_leftover_budget_upgrades_review_only_when_opted_in() -> None:
+    conf = cfg("upgrade_share: 0.3\n")
     plan = plan_for([item("review"), item("boilerplate", "b.py")], conf, 10.0)
     assert models(plan) == ["premium", "cheap"]
+    assert "upgraded from cheap with leftover budget (upgrade_share 0.3" in plan.routes[0].reason
 
 
-def test_upgrade_share_bounds_upgrades() -> None:
-    conf = cfg("upgrade_share: 0.0\n")
-    assert models(plan_for([item("review")], conf, 10.0)) == ["cheap"]
+def test_default_is_cheapest_good_enough_whatever_budget_is_left() -> None:
+    plan = plan_for([item("review")], cfg(), 10.0)
+    assert models(plan) == ["cheap"]
+    assert plan.routes[0].reason == "cheap: quality 8.6, best value"
+
+
+def test_a_blocking_prescan_finding_escalates_only_when_opted_in() -> None:
+    risky = replace(item("review"), escalation="blocking prescan finding B602")
+    assert models(plan_for([risky], cfg(), 10.0)) == ["cheap"]
+    on = plan_for([risky, item("review", "b.py")], cfg("escalate_on_findings: true\n"), 10.0)
+    assert models(on) == ["premium", "cheap"]
+    assert on.routes[0].reason == "premium: quality 9.5, escalated: blocking prescan finding B602"
+
+
+def test_an_escalation_that_does_not_fit_falls_back_to_a_cheaper_model() -> None:
+    conf = cfg("escalate_on_findings: true\n")
+    risky = replace(item("review"), escalation="blocking prescan finding B602")
+    cheap = plan_for([item("review")], conf, 1.0).reserved_nano
+    plan = plan_for([risky], conf, cheap / 1e9)
+    assert models(plan) == ["cheap"]
+    assert plan.routes[0].reason.endswith("best value")
 
 
 def test_hunks_of_one_file_and_category_share_a_request() -> None:
@@ -181,8 +202,8 @@ def test_no_plan_reserves_more_than_the_budget(
 
 
 def test_an_upgraded_route_says_why_it_was_upgraded() -> None:
-    """Issue 13: an upgraded route no longer claims "best value"."""
-    conf = cfg()
+    """Issue 13: an upgraded route no longer claims "best value" (upgrades are opt-in: issue 14)."""
+    conf = cfg("upgrade_share: 0.5\n")
     upgraded, plain = plan_for([item("review"), item("boilerplate", "b.py")], conf, 10.0).routes
     assert upgraded.reason.startswith("premium: quality 9.5, upgraded from cheap")
     assert "leftover budget" in upgraded.reason and "best value" not in upgraded.reason

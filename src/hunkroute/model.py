@@ -8,7 +8,7 @@ invariant (spent <= reserved <= budget) is exact arithmetic, never float roundin
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -137,6 +137,13 @@ class Finding:
     also: tuple[Related, ...] = ()
 
 
+def blocks(finding: Finding, fail_on: Literal["error", "warning", "never"]) -> bool:
+    """Whether a finding blocks the merge under ``fail_on``: only static gates block."""
+    if fail_on == "never" or finding.source == "model":
+        return False
+    return SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
+
+
 @dataclass(frozen=True, slots=True)
 class Classification:
     """The category of a hunk and the reasons that decided it, strongest first."""
@@ -173,6 +180,7 @@ class Batch:
     max_output_tokens: int
     reservation_nano: int
     upgraded_from: str | None = None  # the best-value model, when leftover budget upgraded it
+    escalation: str = ""  # why it starts on the best model (``escalate_on_findings``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +191,8 @@ class Plan:
     routes: tuple[Route, ...]
     batches: tuple[Batch, ...]
     premium_baseline_nano: int
+    # Each model-worthy hunk's estimate at the best model: the honest baseline's "not sent" part.
+    premium_estimates: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def reserved_nano(self) -> int:
@@ -200,6 +210,25 @@ class Attempt:
     cost_nano: int = 0
     latency_ms: int = 0
     detail: str = ""
+    cached_tokens: int = 0  # part of ``input_tokens``, billed at the cached price
+
+
+def was_sent(attempt: Attempt) -> bool:
+    """Whether an attempt reached a provider: it was billed tokens or charged money."""
+    return attempt.outcome != "cached" and bool(
+        attempt.cost_nano or attempt.input_tokens or attempt.output_tokens
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SharedBudget:
+    """A budget shared by many runs (one PR's, or the ledger's month) and what they spent.
+
+    ``spent_nano`` includes this run; ``limit_nano`` is ``None`` when no limit is configured.
+    """
+
+    limit_nano: int | None
+    spent_nano: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,16 +260,25 @@ class Report:
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
     legacy_hidden: int = 0  # findings hidden because the base version has the same statement
+    pr_budget: SharedBudget | None = None  # known when the run has a PR and a ledger
+    monthly_budget: SharedBudget | None = None  # known when the run has a ledger
+
+    @property
+    def saving_percent(self) -> float | None:
+        """1 − spent / honest baseline, in percent; ``None`` when nothing was sent."""
+        if not self.sent or not self.premium_baseline_nano:
+            return None
+        return round(100 * (1 - self.spent_nano / self.premium_baseline_nano), 1)
+
+    @property
+    def sent(self) -> bool:
+        """Whether any request reached a model: without one there is no saving to speak of."""
+        return any(was_sent(a) for h in self.hunks for a in h.attempts)
 
     @property
     def blocking(self) -> tuple[Finding, ...]:
         """Findings at or above ``fail_on``; only static gates block, never a model alone."""
-        if self.fail_on == "never":
-            return ()
-        floor = SEVERITY_RANK[self.fail_on]
-        return tuple(
-            f for f in self.findings if f.source != "model" and SEVERITY_RANK[f.severity] >= floor
-        )
+        return tuple(f for f in self.findings if blocks(f, self.fail_on))
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,9 +33,12 @@ from hunkroute.model import (
     Plan,
     Report,
     Route,
+    blocks,
     usd_to_nano,
 )
+from hunkroute.models.baseline import honest_baseline
 from hunkroute.models.rounds import ModelStage
+from hunkroute.models.spend import Identity, LedgerAccess, Shared, books_for, close_books
 from hunkroute.plan import PlanItem, make_plan
 
 if TYPE_CHECKING:  # execute brings httpx and the providers: imported only when a model is called
@@ -79,13 +82,14 @@ def prepare(
     env: Mapping[str, str],
     for_plan_only: bool = False,
     tools: ToolRunner | None = None,
+    budget_nano: int | None = None,
 ) -> Prepared:
-    """Parse, prescan, classify and plan."""
+    """Parse, prescan, classify and plan (within ``budget_nano``, default ``budget_usd``)."""
     changes = diff.parse(diff.decode(loaded.data), config.files, loaded.origin)
     gated = _gate(changes, loaded, config, tools or ToolRunner(env), for_plan_only)
     items = tuple(_items(changes, config, options, gated.findings))
     planned, callable_, notes = _providers(config, options, env, for_plan_only)
-    budget = usd_to_nano(config.budget_usd)
+    budget = usd_to_nano(config.budget_usd) if budget_nano is None else budget_nano
     fast = options.interactive and config.precommit.prefer_low_latency
     plan = make_plan(items, config, planned, budget, interactive=fast)
     notes = (*notes, *gated.notes, *_plan_notes(plan))
@@ -179,8 +183,15 @@ def _items(
                 continue
             touching = tuple(f for f in found if _touches(f, hunk))
             context = replace(base, prescan=touching) if touching else base
-            items.append(PlanItem(hunk, classify.classify(hunk, context)))
+            escalation = _escalation(touching, config)
+            items.append(PlanItem(hunk, classify.classify(hunk, context), escalation=escalation))
     return items
+
+
+def _escalation(touching: tuple[Finding, ...], config: Config) -> str:
+    """Evidence that may buy a stronger first model (``escalate_on_findings``)."""
+    rules = [f.rule for f in touching if blocks(f, config.fail_on)]
+    return f"blocking prescan finding {rules[0]}" if rules else ""
 
 
 def _touches(finding: Finding, hunk: Hunk) -> bool:
@@ -226,27 +237,39 @@ def run(
     env: Mapping[str, str],
     judge: Judge | None = None,
     progress: Progress | None = None,
+    ledger: LedgerAccess | None = None,
 ) -> Report:
-    """The whole job: everything ``prepare`` does, then models and gates, then the report."""
-    prepared = prepare(loaded, config, options, env)
-    models = _model_stage(prepared, loaded, config, options, env, judge, progress)
+    """The whole job: everything ``prepare`` does, then models and gates, then the report.
+
+    With a ``ledger``, the run's budget is also bounded by what its PR and the month have
+    left, every try is booked there too, and the run is closed with its honest baseline.
+    """
+    who = Identity(options.repo, options.pr, options.head_sha)
+    books = books_for(ledger or LedgerAccess(), config, who, options.offline)
+    prepared = prepare(loaded, config, options, env, budget_nano=books.budget_nano)
+    models = _model_stage(prepared, loaded, config, options, env, judge, progress, books.shared)
     pairs = zip(prepared.items, prepared.plan.routes, strict=True)
     hunks = tuple(
         models.results.get(item.hunk.id) or _offline_result(item, route) for item, route in pairs
     )
+    planned = tuple(p for p in config.providers if p.configured)
+    baseline = honest_baseline(hunks, prepared.plan.premium_estimates, planned)
+    closed = close_books(books, config, who, models.spent_nano, baseline)
     return Report(
         origin=prepared.changes.origin,
-        budget_nano=usd_to_nano(config.budget_usd),
+        budget_nano=books.budget_nano,
         spent_nano=models.spent_nano,
         reserved_nano=models.reserved_nano,
-        premium_baseline_nano=prepared.plan.premium_baseline_nano,
+        premium_baseline_nano=baseline,
         hunks=hunks,
         findings=prepared.prescan + models.findings,
         fail_on=config.fail_on,
         skipped_files=tuple(f for f in prepared.changes.files if f.skip_reason),
-        problems=prepared.problems + models.problems,
-        notes=prepared.notes + models.notes,
+        problems=books.problems + prepared.problems + models.problems + closed.problems,
+        notes=books.notes + prepared.notes + models.notes + closed.notes,
         legacy_hidden=prepared.legacy_hidden,
+        pr_budget=closed.pr_budget,
+        monthly_budget=closed.monthly_budget,
     )
 
 
@@ -259,6 +282,7 @@ def _model_stage(
     env: Mapping[str, str],
     judge: Judge | None,
     progress: Progress | None,
+    shared: Shared,
 ) -> ModelStage:
     """Call the planned models (nothing when offline or no key is set); keys read from ``env``.
 
@@ -280,7 +304,7 @@ def _model_stage(
         title=options.title,
         deadline_s=config.precommit.deadline_s if options.interactive else None,
     )  # fmt: skip
-    return execute.run(job, judge or prepared.judge, progress=progress)
+    return execute.run(job, judge or prepared.judge, progress=progress, shared=shared)
 
 
 def _read_text(loaded: LoadedDiff, path: str) -> str | None:

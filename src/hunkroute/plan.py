@@ -6,10 +6,14 @@ Pure and deterministic. The steps, each a small function:
 2. the rest are grouped per file and category into requests that fit the model's context;
 3. each request goes to the best-value eligible model (quality per dollar, the seed's "value
    efficiency"), among models that support the category and reach its ``min_quality``;
+   — except hunks with a blocking prescan finding when ``escalate_on_findings`` is on: they
+   start on the highest-quality model (evidence of risk, not spare budget, buys the upgrade);
 4. requests are booked riskiest first; what does not fit the budget tries a cheaper model, then
    is split, then is ``skipped_budget`` — so boilerplate is dropped before review;
-5. leftover budget (up to ``upgrade_share`` of it) upgrades the riskiest requests to the
-   highest-quality model.
+5. leftover budget (up to ``upgrade_share`` of it, 0 by default: cheapest good enough) upgrades
+   the riskiest requests to the highest-quality model.
+
+A route's reason says which of these chose its model.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ class PlanItem:
     classification: Classification
     skip_status: HunkStatus | None = None
     skip_reason: str | None = None
+    # Evidence for a stronger first model ("blocking prescan finding B602"), used when
+    # ``escalate_on_findings`` is on.
+    escalation: str = ""
 
 
 def tokens_for_chars(chars: int) -> int:
@@ -117,7 +124,8 @@ def make_plan(
     for batch in batches:
         routes.update(_routes_for(batch, config))
     ordered = tuple(routes[item.hunk.id] for item in items)
-    return Plan(budget_nano, ordered, batches, premium_baseline(worthy, config, providers))
+    estimates = premium_estimates(worthy, config, providers)
+    return Plan(budget_nano, ordered, batches, sum(estimates.values()), estimates)
 
 
 def _no_model_reason(item: PlanItem, config: Config) -> Route | None:
@@ -165,19 +173,49 @@ def _requests(
     routes: dict[str, Route],
 ) -> list[Batch]:
     """Group hunks per file and category into requests, each given its best-value model."""
-    groups: dict[tuple[str, str], list[PlanItem]] = {}
+    groups: dict[tuple[str, str, bool], list[PlanItem]] = {}
     for item in items:
-        groups.setdefault((item.hunk.file, item.classification.category), []).append(item)
+        key = (item.hunk.file, item.classification.category, bool(item.escalation))
+        groups.setdefault(key, []).append(item)
     requests: list[Batch] = []
-    for (file, name), group in groups.items():
+    for (file, name, _), group in groups.items():
         category = config.categories[name]
         for chunk in _chunks(group, category, providers):
             batch = _batch(file, category, [i.hunk for i in chunk], providers)
             if batch is None:
                 routes.update(_no_provider(chunk, category))
             else:
-                requests.append(batch)
+                escalate = config.escalate_on_findings and bool(chunk[0].escalation)
+                requests.append(_escalate(batch, chunk, category, providers) if escalate else batch)
     return requests
+
+
+def _escalate(
+    batch: Batch,
+    chunk: list[PlanItem],
+    category: CategoryConfig,
+    providers: Sequence[ProviderConfig],
+) -> Batch:
+    """A request about hunks with a blocking prescan finding starts on the best model."""
+    best = _best(batch, category, providers)
+    if best.quality_for(category.name) <= _quality(providers, batch.model, category.name):
+        return batch
+    why = ", ".join(dict.fromkeys(i.escalation for i in chunk))
+    return replace(batch, model=best.name, reservation_nano=_cost_on(batch, best), escalation=why)
+
+
+def _best(
+    batch: Batch, category: CategoryConfig, providers: Sequence[ProviderConfig]
+) -> ProviderConfig:
+    """The highest-quality eligible model for a request (the cheaper one on a tie)."""
+    return max(
+        eligible(providers, category, batch.est_input_tokens),
+        key=lambda p: (p.quality_for(category.name), -_cost_on(batch, p), p.name),
+    )
+
+
+def _quality(providers: Sequence[ProviderConfig], name: str, category: str) -> float:
+    return next(p.quality_for(category) for p in providers if p.name == name)
 
 
 def _chunks(
@@ -309,7 +347,8 @@ def _cheapest_fitting(
         (_cost_on(batch, p), p.name) for p in eligible(providers, category, batch.est_input_tokens)
     )
     cost, name = options[0] if options else (left + 1, "")
-    return replace(batch, model=name, reservation_nano=cost) if cost <= left else None
+    cheaper = replace(batch, model=name, reservation_nano=cost, escalation="")
+    return cheaper if cost <= left else None
 
 
 def _upgrade(
@@ -323,12 +362,9 @@ def _upgrade(
     for index in ranked:
         batch = result[index]
         category = config.categories[batch.category]
-        if not category.upgrade:
+        if not category.upgrade or allowance <= 0:
             continue
-        best = max(
-            eligible(providers, category, batch.est_input_tokens),
-            key=lambda p: (p.quality_for(category.name), -_cost_on(batch, p), p.name),
-        )
+        best = _best(batch, category, providers)
         extra = _cost_on(batch, best) - batch.reservation_nano
         current = config.provider(batch.model).quality_for(category.name)
         if best.quality_for(category.name) > current and 0 < extra <= allowance:
@@ -347,12 +383,15 @@ def _routes_for(batch: Batch, config: Config) -> dict[str, Route]:
     share, extra = divmod(batch.reservation_nano, len(batch.hunk_ids))
     provider = config.provider(batch.model)
     quality = f"{batch.model}: quality {provider.quality_for(batch.category):g}"
-    reason = (
-        f"{quality}, upgraded from {batch.upgraded_from} with leftover budget "
-        f"(upgrade_share {config.upgrade_share:g}, {batch.category} allows upgrades)"
-        if batch.upgraded_from
-        else f"{quality}, best value"
-    )
+    if batch.upgraded_from:
+        reason = (
+            f"{quality}, upgraded from {batch.upgraded_from} with leftover budget "
+            f"(upgrade_share {config.upgrade_share:g}, {batch.category} allows upgrades)"
+        )
+    elif batch.escalation:
+        reason = f"{quality}, escalated: {batch.escalation}"
+    else:
+        reason = f"{quality}, best value"
     tokens = batch.est_input_tokens // len(batch.hunk_ids)
     output = batch.max_output_tokens // len(batch.hunk_ids)
     return {
@@ -371,19 +410,26 @@ def _routes_for(batch: Batch, config: Config) -> dict[str, Route]:
     }
 
 
-def premium_baseline(
+def premium_model(providers: Sequence[ProviderConfig], category: str) -> ProviderConfig | None:
+    """The best configured model for a category: the highest claimed quality among those that
+    support it (any model when none does), the pricier on a tie; ``None`` without providers."""
+    pool = [p for p in providers if p.supports(category)] or list(providers)
+    if not pool:
+        return None
+    return max(pool, key=lambda p: (p.quality_for(category), p.cost_per_output_token, p.name))
+
+
+def premium_estimates(
     items: Sequence[PlanItem], config: Config, providers: Sequence[ProviderConfig]
-) -> int:
-    """What one request per hunk to the best configured model would reserve."""
-    total = 0
+) -> dict[str, int]:
+    """Per hunk, what one request to the best configured model would reserve."""
+    estimates: dict[str, int] = {}
     for item in items:
         category = config.categories[item.classification.category]
-        pool = [p for p in providers if p.supports(category.name)] or list(providers)
-        if not pool:
+        best = premium_model(providers, category.name)
+        if best is None:
             continue
-        best = max(
-            pool, key=lambda p: (p.quality_for(category.name), p.cost_per_output_token, p.name)
-        )
         chars = PROMPT_OVERHEAD_CHARS + hunk_chars(item.hunk, category)
-        total += request_cost(best, tokens_for_chars(chars), category.max_output_tokens)
-    return total
+        cost = request_cost(best, tokens_for_chars(chars), category.max_output_tokens)
+        estimates[item.hunk.id] = cost
+    return estimates

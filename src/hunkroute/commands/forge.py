@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hunkroute import pipeline
+from hunkroute.commands.ledgering import ledger_access
 from hunkroute.commands.output import summary_line
 from hunkroute.config import Config
 from hunkroute.errorhandler import exit_code_for
@@ -47,7 +48,9 @@ def run_options(request: ChangeRequest, offline: bool = False) -> pipeline.RunOp
 def execute(job: ForgeJob, config: Config, env: Mapping[str, str]) -> int:
     """The whole flow; returns the exit code of ``errorhandler.exit_code_for``."""
     loaded = job.diff.load(job.root)
-    report = pipeline.run(loaded, config, run_options(job.request, job.offline), env)
+    with ledger_access(config, env, job.offline) as ledger:
+        options = run_options(job.request, job.offline)
+        report = pipeline.run(loaded, config, options, env, ledger=ledger)
     report, summary = publish(job.poster, report)
     job.outputs.write(report, summary)
     code = exit_code_for(report, config.fail_closed)

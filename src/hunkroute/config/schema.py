@@ -25,6 +25,7 @@ FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
 SeverityName = Literal["error", "warning", "note"]
 SEVERITIES: tuple[SeverityName, ...] = get_args(SeverityName)
 CONFIG_FILE_NAMES = ("hunkroute.yaml", ".hunkroute.yaml")
+LEDGER_IN_CACHE_DIR = ""  # the ``ledger`` default: a SQLite file in ``cache_dir``
 
 # The seed's gate words, mapped onto the real tools that do that job.
 SEED_GATES: dict[str, tuple[str, ...]] = {
@@ -189,8 +190,14 @@ class Config:
     fail_closed: bool = False
     max_attempts: int = 3  # the planned model and two fallbacks; 1 when fallback is off
     fallback: bool = True
-    upgrade_share: float = 0.5
+    # 0: the seed's rule, cheapest good enough; more money only on evidence (issue 14). It was
+    # 0.5, which sent every review hunk to the priciest model whenever budget was left.
+    upgrade_share: float = 0.0
+    escalate_on_findings: bool = False  # start a hunk with a blocking prescan finding higher
     cache_dir: str = ".hunkroute-cache"
+    ledger: str | None = LEDGER_IN_CACHE_DIR  # a URL; ``None`` turns the ledger off
+    pr_budget_usd: float | None = None  # all runs of one PR together, across pushes
+    monthly_budget_usd: float | None = None  # all runs in the ledger, per UTC calendar month
     files: FilesConfig = field(default_factory=lambda: FilesConfig())
     classify_rules: tuple[ClassifyRule, ...] = ()
     limits: LimitsConfig = field(default_factory=LimitsConfig)

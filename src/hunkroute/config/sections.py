@@ -58,7 +58,15 @@ def parse_config(data: Any, source: str, lines: Mapping[tuple[str, ...], int]) -
         upgrade_share=root.number(
             "upgrade_share", default(Config, "upgrade_share"), minimum=0.0, maximum=1.0
         ),
+        escalate_on_findings=root.boolean(
+            "escalate_on_findings", default(Config, "escalate_on_findings")
+        ),
         cache_dir=root.string("cache_dir", default(Config, "cache_dir")),
+        ledger=_ledger(root),
+        pr_budget_usd=root.number("pr_budget_usd", default(Config, "pr_budget_usd"), 0.0),
+        monthly_budget_usd=root.number(
+            "monthly_budget_usd", default(Config, "monthly_budget_usd"), 0.0
+        ),
         providers=_providers(root, categories),
         categories=categories,
         gates=gates,
@@ -74,6 +82,14 @@ def parse_config(data: Any, source: str, lines: Mapping[tuple[str, ...], int]) -
     for reader in (root, routing, validation):
         reader.reject_unknown()
     return config
+
+
+def _ledger(root: Reader) -> str | None:
+    """The ledger URL: absent means the default file, an explicit ``null`` turns it off."""
+    url = root.optional_string("ledger", None)
+    if url is None:
+        return None if root.has("ledger") else default(Config, "ledger")
+    return url
 
 
 def _categories(root: Reader, routing: Reader) -> dict[str, CategoryConfig]:

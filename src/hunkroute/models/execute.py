@@ -33,6 +33,7 @@ from hunkroute.models.cache import AnswerCache
 from hunkroute.models.providers.http import open_client
 from hunkroute.models.resilience import Gateway
 from hunkroute.models.rounds import ModelStage, Outcome, RoundBook, Work
+from hunkroute.models.spend import Shared
 from hunkroute.models.steps import Stepper
 from hunkroute.plan import PlanItem
 
@@ -60,9 +61,12 @@ def run(
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
     clock: Callable[[], float] = time.monotonic,
+    shared: Shared | None = None,
 ) -> ModelStage:
     """The model stage, synchronously (it owns its event loop)."""
-    return asyncio.run(execute(job, judge, transport=transport, progress=progress, clock=clock))
+    return asyncio.run(
+        execute(job, judge, transport=transport, progress=progress, clock=clock, shared=shared)
+    )
 
 
 async def execute(
@@ -73,14 +77,19 @@ async def execute(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     rand: Callable[[], float] = random.random,
     clock: Callable[[], float] = time.monotonic,
+    shared: Shared | None = None,
 ) -> ModelStage:
-    """Run every batch, judge every round, and collect per-hunk results."""
+    """Run every batch, judge every round, and collect per-hunk results.
+
+    ``shared`` books every try in the persistent ledger too; answered tries are filed there
+    once their round is judged, so the ledger knows which suggestions the gates accepted.
+    """
     ledger = Ledger(job.plan.budget_nano)
     pool = sum(p.max_concurrency for p in job.providers) or 1
     deadline = None if job.deadline_s is None else clock() + job.deadline_s
     async with open_client(pool, transport) as client:
         gateway = Gateway(client, job.providers, job.keys, job.config.retry, ledger, sleep, rand,
-                          clock, deadline)  # fmt: skip
+                          clock, deadline, shared)  # fmt: skip
         cache = AnswerCache(Path(job.config.cache_dir))
         stepper = Stepper(gateway, cache, job.providers, job.config, job.title, job.files)
         book = RoundBook(job.config, judge, deadline_s=job.deadline_s)
@@ -88,6 +97,8 @@ async def execute(
         while pending:
             outcomes = await _round(stepper, pending, progress)
             pending = book.judge_round(outcomes)
+            for judged in filter(None, map(book.judged, outcomes)):
+                gateway.shared.attempt(*judged)
     return _stage(job, book, stepper, ledger, gateway)
 
 

@@ -7,6 +7,8 @@ backing off exponentially with jitter (or as ``Retry-After`` says) between tries
 provider's breaker opens and every later call to it fails at once, so the run falls back.
 With a ``deadline`` (interactive runs), a call still unanswered when it passes is dropped: its
 in-flight try is cancelled and charged its whole reservation, since the provider may bill it.
+Each try is booked in the run's ``Ledger`` and then in the persistent ledger (``Shared``); a
+failed try is written there at once, the answered one once the gates judged it (``pending``).
 """
 
 from __future__ import annotations
@@ -20,10 +22,14 @@ from dataclasses import dataclass, field, replace
 import httpx
 
 from hunkroute.config import ProviderConfig, RetryConfig
+from hunkroute.ledger import Call, Refused
+from hunkroute.ledger.interface import CostSource
+from hunkroute.model import Attempt
 from hunkroute.models.budget import Ledger
 from hunkroute.models.providers import PROVIDERS
 from hunkroute.models.providers.http import send_once
-from hunkroute.models.providers.interface import ChatRequest, Failure, Reply, cost_nano
+from hunkroute.models.providers.interface import ChatRequest, Failure, Reply, Usage, cost_nano
+from hunkroute.models.spend import Pending, Shared
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,22 +44,25 @@ class CallResult:
     budget_refused: bool = False
     overcharge: bool = False
     dropped: bool = False  # the run's deadline passed before an answer came
+    pending: Pending | None = None  # the answered try, to be written to the ledger when judged
 
 
 @dataclass(slots=True)
 class _Tally:
     """One logical call so far, kept outside its loop so that a dropped call keeps its costs."""
 
+    call: Call
     spent: int = 0
     tries: int = 0
     latency: int = 0
     failure: Failure | None = None
     overcharge: bool = False
+    pending: Pending | None = None
 
     def result(self, reply: Reply | None, budget_refused: bool = False) -> CallResult:
         failure = None if reply is not None else self.failure
         return CallResult(reply, failure, self.spent, self.tries, self.latency, budget_refused,
-                          self.overcharge)  # fmt: skip
+                          self.overcharge, pending=self.pending)  # fmt: skip
 
     def dropped(self, latency_ms: int) -> CallResult:
         failure = Failure("timeout", "deadline passed before the answer came: call dropped", False)
@@ -86,6 +95,23 @@ def backoff_s(attempt: int, retry: RetryConfig, rand: Callable[[], float]) -> fl
     return ceiling * (0.5 + rand() / 2)
 
 
+def _filed(config: ProviderConfig, outcome: Reply | Failure, charged: int) -> Attempt:
+    """One try as the ledger files it: its own tokens, cost and latency."""
+    if isinstance(outcome, Failure):
+        return Attempt(config.name, outcome.outcome, cost_nano=charged,
+                       latency_ms=outcome.latency_ms)  # fmt: skip
+    usage = outcome.usage or Usage(0, 0)
+    return Attempt(config.name, "ok", usage.input_tokens, usage.output_tokens, charged,
+                   outcome.latency_ms, cached_tokens=usage.cached_input_tokens)  # fmt: skip
+
+
+def _source(outcome: Reply | Failure) -> CostSource:
+    """Usage when the provider reported it; otherwise the try was charged its worst case."""
+    if isinstance(outcome, Reply) and outcome.usage is not None:
+        return "usage"
+    return "usage" if isinstance(outcome, Failure) and not outcome.billed else "reservation"
+
+
 def charge(config: ProviderConfig, outcome: Reply | Failure, reservation: int) -> int:
     """Real cost from usage; no usage (or a possibly billed failure) costs the reservation."""
     if isinstance(outcome, Failure):
@@ -109,8 +135,10 @@ class Gateway:
         rand: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
         deadline: float | None = None,
+        shared: Shared | None = None,
     ) -> None:
         self.client, self.retry, self.ledger = client, retry, ledger
+        self.shared = shared or Shared()
         self.keys = keys
         self.sleep, self.rand, self.clock = sleep, rand, clock
         self.deadline = deadline  # on ``clock``; ``None``: calls may take as long as they take
@@ -122,9 +150,11 @@ class Gateway:
     def is_open(self, name: str) -> bool:
         return self.breakers[name].open_reason is not None
 
-    async def call(self, config: ProviderConfig, chat: ChatRequest, reservation: int) -> CallResult:
-        """One logical call with retries, dropped at the deadline; the ledger sees every try."""
-        tally = _Tally()
+    async def call(
+        self, config: ProviderConfig, chat: ChatRequest, reservation: int, call: Call | None = None
+    ) -> CallResult:
+        """One logical call with retries, dropped at the deadline; the ledgers see every try."""
+        tally = _Tally(call=call or Call(config.api, config.name, "", ()))
         left = None if self.deadline is None else self.deadline - self.clock()
         if left is not None and left <= 0:
             return tally.dropped(0)
@@ -180,6 +210,10 @@ class Gateway:
                 return Failure("error", f"circuit open: {reason}", False)
             if not await self.ledger.reserve(reservation):
                 return None
+            booked = self.shared.reserve(reservation, tally.call)
+            if isinstance(booked, Refused):
+                self.ledger.settle(reservation, 0)
+                return None
             if config.name in self.plain_text:
                 chat = replace(chat, json_mode=False)
             api, key = self.apis[config.api], self.keys.get(config.name)
@@ -192,7 +226,14 @@ class Gateway:
                 tally.tries += 1
                 raise
             cost = charge(config, outcome, reservation)
-            return outcome, self.ledger.settle(reservation, cost), cost > reservation
+            charged = self.ledger.settle(reservation, cost)
+            filed = _filed(config, outcome, charged)
+            pending = Pending(tally.call, booked, filed, _source(outcome))
+            if isinstance(outcome, Reply):
+                tally.pending = pending  # an answer waits for its verdict
+            else:
+                self.shared.attempt(pending)
+            return outcome, charged, cost > reservation
 
     def _wait(self, failure: Failure, attempt: int) -> float | None:
         """Seconds before the next try, or ``None`` when another try is pointless."""

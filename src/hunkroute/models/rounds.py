@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from hunkroute.config import Config
+from hunkroute.ledger.interface import SuggestionVerdict
 from hunkroute.model import (
     Attempt,
     Batch,
@@ -23,6 +24,7 @@ from hunkroute.model import (
     Verdict,
 )
 from hunkroute.models.answers import Answer, checked_judge
+from hunkroute.models.spend import Pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class Outcome:
     redacted: frozenset[str] = frozenset()
     out_of_budget: bool = False
     dropped: bool = False  # its last call was dropped at the run's deadline
+    pending: Pending | None = None  # its answered try, for the ledger once judged
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +68,14 @@ def split(attempt: Attempt, parts: int) -> list[Attempt]:
     cost, cost_extra = divmod(attempt.cost_nano, parts)
     tokens_in, in_extra = divmod(attempt.input_tokens, parts)
     tokens_out, out_extra = divmod(attempt.output_tokens, parts)
+    cached, cached_extra = divmod(attempt.cached_tokens, parts)
     return [
         replace(
             attempt,
             cost_nano=cost + (cost_extra if i == 0 else 0),
             input_tokens=tokens_in + (in_extra if i == 0 else 0),
             output_tokens=tokens_out + (out_extra if i == 0 else 0),
+            cached_tokens=cached + (cached_extra if i == 0 else 0),
         )
         for i in range(parts)
     ]
@@ -103,6 +108,20 @@ class RoundBook:
         ]
         verdicts = self.verdicts(candidates)
         return [w for o in outcomes if o.answer is not None for w in self._settle(o, verdicts)]
+
+    def judged(self, outcome: Outcome) -> tuple[Pending, SuggestionVerdict] | None:
+        """A work's answered try as the ledger files it, with the gates' verdict on its hunks."""
+        if outcome.pending is None:
+            return None
+        ids = [h.id for h in outcome.work.hunks]
+        rejected = any(self.attempts[i][-1].outcome == "rejected" for i in ids)
+        accepted = any(
+            f.validated and f.suggestion is not None for i in ids for f in self.findings.get(i, ())
+        )
+        pending = outcome.pending
+        if rejected and pending.attempt.outcome == "ok":
+            pending = pending.judged("rejected")
+        return pending, "rejected" if rejected else "accepted" if accepted else "none"
 
     def _record(self, outcome: Outcome) -> None:
         hunks = outcome.work.hunks

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from hunkroute.config import Config, ProviderConfig
+from hunkroute.ledger import Call
 from hunkroute.model import Attempt, AttemptOutcome, nano_to_usd
 from hunkroute.models import answers, prompts
 from hunkroute.models.answers import Answer, Unparseable
@@ -19,6 +20,7 @@ from hunkroute.models.cache import AnswerCache, cache_key
 from hunkroute.models.providers.interface import ChatRequest, Reply
 from hunkroute.models.resilience import CallResult, Gateway
 from hunkroute.models.rounds import Outcome, Work
+from hunkroute.models.spend import Pending
 from hunkroute.plan import by_value, eligible, request_cost, tokens_for_chars
 
 log = logging.getLogger("hunkroute.calls")
@@ -33,6 +35,7 @@ class Step:
     unparseable: str | None = None
     out_of_budget: bool = False
     dropped: bool = False  # at the run's deadline
+    pending: Pending | None = None  # the answered try, for the ledger once it is judged
 
 
 @dataclass
@@ -72,7 +75,7 @@ class Stepper:
                 attempts.append(step.attempt)
             if step.answer is not None or step.out_of_budget or step.dropped:
                 return Outcome(work, tuple(attempts), step.answer, redacted, step.out_of_budget,
-                               step.dropped)  # fmt: skip
+                               step.dropped, step.pending)  # fmt: skip
             if step.unparseable:
                 feedback = (f"Your previous answer could not be used ({step.unparseable}). "
                             'Answer with the JSON object {"findings": [...]} only.')  # fmt: skip
@@ -106,16 +109,17 @@ class Stepper:
     async def attempt(self, provider: ProviderConfig, chat: ChatRequest, work: Work) -> Step:
         """Cache, or reserve and call; then parse."""
         key = cache_key(provider, chat, prompts.PROMPT_VERSION)
+        call = Call(provider.api, provider.name, work.batch.category, work.batch.hunk_ids)
         hit = self.cache.get(key)
         if hit is not None:
             parsed = answers.parse(hit.text, work.hunks, provider.name, work.batch.category)
             if isinstance(parsed, Answer):
                 attempt = Attempt(provider.name, "cached", detail=_dropped("cache hit", parsed))
                 self._log(provider, work, attempt)
-                return Step(attempt, parsed)
+                return Step(attempt, parsed, pending=Pending(call, None, attempt, "cache"))
         in_tokens = tokens_for_chars(len(chat.system) + len(chat.user))
         reservation = request_cost(provider, in_tokens, chat.max_output_tokens)
-        result = await self.gateway.call(provider, chat, reservation)
+        result = await self.gateway.call(provider, chat, reservation, call)
         if result.overcharge:
             self.overcharged.add(provider.name)
         step = self._step(provider, work, result)
@@ -129,7 +133,8 @@ class Stepper:
         if result.budget_refused and result.tries == 0:
             return Step(None, out_of_budget=True)
         tokens = _tokens(result.reply)
-        base = Attempt(provider.name, "error", *tokens, result.cost_nano, result.latency_ms)
+        base = Attempt(provider.name, "error", *tokens[:2], result.cost_nano, result.latency_ms,
+                       cached_tokens=tokens[2])  # fmt: skip
         if result.reply is None:
             assert result.failure is not None or result.budget_refused
             detail = result.failure.detail if result.failure else "no answer"
@@ -143,8 +148,10 @@ class Stepper:
             return Step(_with(base, outcome, detail), out_of_budget=result.budget_refused)
         parsed = answers.parse(result.reply.text, work.hunks, provider.name, work.batch.category)
         if isinstance(parsed, Unparseable):
+            if result.pending is not None:  # no answer, no verdict: filed now
+                self.gateway.shared.attempt(result.pending.judged("unparseable"))
             return Step(_with(base, "unparseable", parsed.reason), unparseable=parsed.reason)
-        return Step(_with(base, "ok", _dropped("", parsed)), parsed)
+        return Step(_with(base, "ok", _dropped("", parsed)), parsed, pending=result.pending)
 
     def _log(self, provider: ProviderConfig, work: Work, attempt: Attempt) -> None:
         log.info(
@@ -156,10 +163,12 @@ class Stepper:
         )  # fmt: skip
 
 
-def _tokens(reply: Reply | None) -> tuple[int, int]:
+def _tokens(reply: Reply | None) -> tuple[int, int, int]:
+    """Input, output and cached input tokens the provider billed."""
     if reply is None or reply.usage is None:
-        return 0, 0
-    return reply.usage.input_tokens, reply.usage.output_tokens
+        return 0, 0, 0
+    usage = reply.usage
+    return usage.input_tokens, usage.output_tokens, usage.cached_input_tokens
 
 
 def _with(base: Attempt, outcome: AttemptOutcome, detail: str) -> Attempt:

@@ -67,10 +67,6 @@ def _hunk(result: HunkResult) -> dict[str, Any]:
 
 def to_dict(report: Report) -> dict[str, Any]:
     """The report as the JSON contract's dictionary."""
-    baseline = report.premium_baseline_nano
-    sent = any(r.attempts for r in report.hunks)
-    # nothing sent (offline, or every hunk gated): there is no saving to speak of
-    saving = round((1 - report.spent_nano / baseline) * 100, 1) if baseline and sent else None
     return {
         "version": SCHEMA_VERSION,
         "tool_version": __version__,
@@ -78,8 +74,9 @@ def to_dict(report: Report) -> dict[str, Any]:
         "budget_usd": nano_to_usd(report.budget_nano),
         "spent_usd": nano_to_usd(report.spent_nano),
         "reserved_usd": nano_to_usd(report.reserved_nano),
-        "premium_baseline_usd": nano_to_usd(baseline),
-        "saving_percent": saving,
+        "premium_baseline_usd": nano_to_usd(report.premium_baseline_nano),
+        "saving_percent": report.saving_percent,
+        **shared_budgets(report),
         "fail_on": report.fail_on,
         "blocking": len(report.blocking),
         "legacy_findings_hidden": report.legacy_hidden,
@@ -92,6 +89,16 @@ def to_dict(report: Report) -> dict[str, Any]:
         "problems": list(report.problems),
         "notes": list(report.notes),
     }
+
+
+def shared_budgets(report: Report) -> dict[str, float]:
+    """The PR's and the month's budget and spend (this run included), when configured."""
+    keys: dict[str, float] = {}
+    for name, shared in (("pr", report.pr_budget), ("monthly", report.monthly_budget)):
+        if shared is not None and shared.limit_nano is not None:
+            keys[f"{name}_budget_usd"] = nano_to_usd(shared.limit_nano)
+            keys[f"{name}_spent_usd"] = nano_to_usd(shared.spent_nano)
+    return keys
 
 
 def render(report: Report, view: View = PLAIN) -> str:

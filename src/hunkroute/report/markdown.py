@@ -23,10 +23,8 @@ def cell(text: str) -> str:
 
 
 def _saving(report: Report) -> str:
-    baseline = report.premium_baseline_nano
-    if not baseline or not any(r.attempts for r in report.hunks):
-        return "–"
-    return f"{100 * (1 - report.spent_nano / baseline):.0f}%"
+    percent = report.saving_percent
+    return "–" if percent is None else f"{percent:.0f}%"
 
 
 def money_table(report: Report) -> list[str]:
@@ -36,7 +34,19 @@ def money_table(report: Report) -> list[str]:
         f"| {money(report.budget_nano)} | {money(report.spent_nano)} "
         f"| {money(report.reserved_nano)} | {money(report.premium_baseline_nano)} "
         f"| {_saving(report)} |",
+        *_so_far(report),
     ]
+
+
+def _so_far(report: Report) -> list[str]:
+    """This PR's and this month's spend across runs (this one included), from the ledger."""
+    lines = []
+    for label, shared in (("this PR so far", report.pr_budget),
+                          ("this month so far", report.monthly_budget)):  # fmt: skip
+        if shared is not None:
+            limit = "" if shared.limit_nano is None else f" of {money(shared.limit_nano)}"
+            lines.append(f"{label}: {money(shared.spent_nano)}{limit}")
+    return ["", " · ".join(lines)] if lines else []
 
 
 def routing_table(hunks: Sequence[HunkResult]) -> list[str]:

@@ -64,10 +64,10 @@ def _suggestion_lines(finding: Finding) -> list[str]:
 
 def totals_line(report: Report) -> str:
     baseline = report.premium_baseline_nano
-    called = any(r.attempts for r in report.hunks)
-    if not called:
+    percent = report.saving_percent
+    if percent is None and not report.sent:
         return f"budget {money(report.budget_nano)} · nothing sent to a model"
-    saving = f" (saving {100 * (1 - report.spent_nano / baseline):.0f}%)" if baseline else ""
+    saving = "" if percent is None else f" (saving {percent:.0f}%)"
     return (
         f"budget {money(report.budget_nano)} · reserved {money(report.reserved_nano)} · "
         f"spent {money(report.spent_nano)} · premium baseline {money(baseline)}{saving}"
