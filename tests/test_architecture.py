@@ -132,7 +132,7 @@ ALLOWED = {
     "gates": {"config", "diff", "model", "errors", "secretshapes"},
     "models": {"config", "plan", "model", "errors", "secretshapes", "ledger"},
     "ledger": {"model", "errors"},
-    "report": {"model", "plan"},
+    "report": {"model", "plan", "ledger"},
     "forges": {"report", "diff", "config", "model", "errors"},
     "pipeline": {"classify", "config", "diff", "gates", "model", "models", "plan", "errors"},
     "errorhandler": {"errors", "model"},

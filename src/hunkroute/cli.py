@@ -25,6 +25,7 @@ DESCRIPTION = (
 )
 RUN_FORMATS = SINK_NAMES
 PLAN_FORMATS = ("text", "json")
+STATS_FORMATS = ("text", "json", "markdown")  # report/stats.py RENDERS, kept equal by a test
 
 
 class _Parser(argparse.ArgumentParser):
@@ -88,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--hooks", action="store_true", help="install the git hooks of hooks/ instead"
     )
+    stats = commands.add_parser("stats", parents=[common], help="where the money went (ledger)")
+    stats.add_argument("--ledger", metavar="URL", help="sqlite:///PATH or postgresql://…")
+    stats.add_argument("--since", metavar="YYYY-MM-DD", help="only runs and calls from this day")
+    stats.add_argument("--format", choices=STATS_FORMATS, default="text")
+    stats.add_argument("--output", metavar="FILE", help="write to FILE, not stdout")
     return parser
 
 
@@ -113,6 +119,8 @@ def parse_args(argv: Sequence[str]) -> CliOptions:
         verbosity=ns.verbose - ns.quiet,
         hooks=getattr(ns, "hooks", False),
         pre_push=getattr(ns, "pre_push", None),
+        ledger=getattr(ns, "ledger", None),
+        since=getattr(ns, "since", None),
     )
     _check(options)
     return options
@@ -165,6 +173,12 @@ def _init(options: CliOptions) -> int:
     return init.command(options)
 
 
+def _stats(options: CliOptions) -> int:
+    from hunkroute.commands import stats
+
+    return stats.command(options)
+
+
 COMMANDS: dict[str, Callable[[CliOptions], int]] = {
     "run": _run,
     "plan": _plan,
@@ -172,6 +186,7 @@ COMMANDS: dict[str, Callable[[CliOptions], int]] = {
     "gitlab": _gitlab,
     "precommit": _precommit,
     "init": _init,
+    "stats": _stats,
 }
 
 

@@ -89,6 +89,7 @@ class FakeLLM(LoopbackServer):
         self.seen: list[Seen] = []
         self.in_flight = 0
         self.max_in_flight = 0
+        self.billed: list[tuple[int, int, int]] = []  # usage of every answer sent: in, out, cached
         self._lock = threading.Lock()
         super().__init__(_Server(("127.0.0.1", 0), self._handler()))
 
@@ -166,6 +167,9 @@ class FakeLLM(LoopbackServer):
                     payload = say.raw.encode()
                 elif say.status == 200 and say.text is not None:
                     payload = json.dumps(envelope(fake.flavour, say.text, say.usage)).encode()
+                    if say.usage is not None:
+                        with fake._lock:
+                            fake.billed.append(say.usage)
                 else:
                     payload = json.dumps({"error": {"message": say.text or "error"}}).encode()
                 self.send_response(say.status)

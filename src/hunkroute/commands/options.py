@@ -39,6 +39,8 @@ class CliOptions:
     verbosity: int = 0
     hooks: bool = False
     pre_push: str | None = None
+    ledger: str | None = None  # ``stats --ledger``
+    since: str | None = None  # ``stats --since``, checked by the command
 
 
 def diff_source(options: CliOptions) -> DiffSource:

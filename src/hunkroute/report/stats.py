@@ -1,0 +1,153 @@
+"""Renders of the spend ledger's ``Stats`` for ``hunkroute stats``: text, JSON and Markdown.
+
+Pure functions of the ``Stats`` value. The JSON keys are DESIGN.md's contract
+(``stats --format json``); text is a table and a bar chart of spend by model; Markdown is
+tables and a Mermaid pie chart, which GitHub renders in a job summary.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from hunkroute.ledger.interface import ModelRow, Stats
+from hunkroute.model import nano_to_usd
+from hunkroute.report.markdown import cell
+from hunkroute.report.terminal import money, table
+
+BAR_WIDTH = 30
+
+
+def saving_percent(stats: Stats) -> float | None:
+    """1 − spent / honest baseline of the closed runs, in percent; ``None`` without a baseline."""
+    baseline = stats.totals.premium_baseline_nano
+    if not baseline:
+        return None
+    return round(100 * (1 - stats.totals.spent_nano / baseline), 1)
+
+
+def to_dict(stats: Stats) -> dict[str, Any]:
+    """The ``stats --format json`` contract."""
+    totals = stats.totals
+    return {
+        "spent_usd": nano_to_usd(totals.spent_nano),
+        "reserved_usd": nano_to_usd(totals.reserved_nano),
+        "premium_baseline_usd": nano_to_usd(totals.premium_baseline_nano),
+        "saving_percent": saving_percent(stats),
+        "runs": totals.runs,
+        "calls": totals.calls,
+        "by_model": [_model(row) for row in stats.by_model],
+        "by_pr": [
+            {"repo": r.repo, "pr": r.pr, "runs": r.runs, "spent_usd": nano_to_usd(r.spent_nano)}
+            for r in stats.by_pr
+        ],
+        "by_week": [
+            {"week": w.week, "calls": w.calls, "spent_usd": nano_to_usd(w.spent_nano)}
+            for w in stats.by_week
+        ],
+    }
+
+
+def _model(row: ModelRow) -> dict[str, Any]:
+    return {
+        "model": row.model,
+        "category": row.category,
+        "calls": row.calls,
+        "input_tokens": row.input_tokens,
+        "output_tokens": row.output_tokens,
+        "spent_usd": nano_to_usd(row.spent_nano),
+        "suggestions": row.suggestions,
+        "accepted": row.accepted,
+    }
+
+
+def render_json(stats: Stats) -> str:
+    return json.dumps(to_dict(stats), indent=2) + "\n"
+
+
+def spend_by_model(stats: Stats) -> list[tuple[str, int]]:
+    """Spend per model over all categories, most first."""
+    spent: Counter[str] = Counter()
+    for row in stats.by_model:
+        spent[row.model] += row.spent_nano
+    return sorted(spent.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def headline(stats: Stats) -> str:
+    totals = stats.totals
+    percent = saving_percent(stats)
+    saving = "" if percent is None else f" (saving {percent:.0f}%)"
+    return (
+        f"{totals.runs} run(s) · {totals.calls} call(s) · spent {money(totals.spent_nano)} · "
+        f"premium baseline {money(totals.premium_baseline_nano)}{saving}"
+    )
+
+
+def _model_rows(stats: Stats) -> list[list[str]]:
+    return [
+        [r.model, r.category, str(r.calls), str(r.input_tokens), str(r.output_tokens),
+         money(r.spent_nano), str(r.suggestions), str(r.accepted)]
+        for r in stats.by_model
+    ]  # fmt: skip
+
+
+MODEL_HEADER = ["MODEL", "CATEGORY", "CALLS", "IN", "OUT", "SPENT", "SUGGESTIONS", "ACCEPTED"]
+
+
+def bars(stats: Stats, width: int = BAR_WIDTH) -> list[str]:
+    """A bar per model, the longest the biggest spender."""
+    spent = spend_by_model(stats)
+    top = max((nano for _, nano in spent), default=0)
+    name_width = max((len(name) for name, _ in spent), default=0)
+    return [
+        f"{name.ljust(name_width)}  {'█' * (round(width * nano / top) if top else 0):<{width}}"
+        f"  {money(nano)}"
+        for name, nano in spent
+    ]
+
+
+def render_text(stats: Stats) -> str:
+    lines = [headline(stats), ""]
+    if not stats.by_model:
+        return "\n".join([*lines, "no model calls recorded"]) + "\n"
+    lines += table([MODEL_HEADER, *_model_rows(stats)]) + ["", "spend by model", *bars(stats)]
+    if stats.by_pr:
+        prs = [[f"{r.repo}#{r.pr}", str(r.runs), money(r.spent_nano)] for r in stats.by_pr]
+        lines += ["", *table([["PR", "RUNS", "SPENT"], *prs])]
+    weeks = [[w.week, str(w.calls), money(w.spent_nano)] for w in stats.by_week]
+    lines += ["", *table([["WEEK", "CALLS", "SPENT"], *weeks])]
+    return "\n".join(lines) + "\n"
+
+
+def _mdtable(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    return [
+        "| " + " | ".join(header) + " |",
+        "| " + " | ".join("---" for _ in header) + " |",
+        *("| " + " | ".join(cell(c) for c in row) + " |" for row in rows),
+    ]
+
+
+def pie(stats: Stats) -> list[str]:
+    """A Mermaid pie of spend by model (GitHub renders ```mermaid blocks)."""
+    slices = [f'    "{name.replace(chr(34), "")}" : {nano_to_usd(nano):.6f}'
+              for name, nano in spend_by_model(stats) if nano > 0]  # fmt: skip
+    if not slices:
+        return []
+    return ["```mermaid", "pie title Spend by model (USD)", *slices, "```"]
+
+
+def render_markdown(stats: Stats) -> str:
+    lines = ["## hunkroute spend", "", headline(stats), ""]
+    lines += _mdtable([h.lower() for h in MODEL_HEADER], _model_rows(stats)) + [""]
+    lines += pie(stats)
+    if stats.by_pr:
+        prs = [[f"{r.repo}#{r.pr}", str(r.runs), money(r.spent_nano)] for r in stats.by_pr]
+        lines += ["", *_mdtable(["PR", "runs", "spent"], prs)]
+    weeks = [[w.week, str(w.calls), money(w.spent_nano)] for w in stats.by_week]
+    lines += ["", *_mdtable(["week", "calls", "spent"], weeks)]
+    return "\n".join(lines) + "\n"
+
+
+RENDERS = {"text": render_text, "json": render_json, "markdown": render_markdown}
