@@ -1,6 +1,7 @@
 """Real HTTP servers on 127.0.0.1 that speak the OpenAI and Anthropic chat APIs, scripted per test.
 
-Each server records every request (path, headers, JSON body) and measures how many requests it
+Each server records every request (path, headers, JSON body) and the usage it billed
+(``billed``), and measures how many requests it
 was serving at once, so tests can assert on what really crossed the wire. A script is a
 function of the request returning a ``Say`` (status, answer text or raw body, usage, delay,
 dropped connection) or just the answer text.

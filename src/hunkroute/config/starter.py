@@ -15,6 +15,11 @@ fail_on: error            # error | warning | never: which gate findings block t
 fail_closed: false        # true: exit 4 when a provider, gate or GitHub is unavailable
 max_attempts: 3           # tries per hunk, fallbacks included
 cache_dir: .hunkroute-cache
+upgrade_share: 0          # cheapest good enough; >0 spends left-over budget on better models
+escalate_on_findings: false  # true: a hunk with a blocking prescan finding starts higher
+# pr_budget_usd: 2.00     # all runs of one PR together, across pushes
+# monthly_budget_usd: 50  # everything in the ledger per calendar month (UTC)
+# ledger: postgresql://ledger@db/hunkroute  # default: a SQLite file in cache_dir
 
 # Models. A provider is used when its api_key_env is set in the environment.
 # api: openai (any OpenAI-compatible chat-completions API) or anthropic.
