@@ -217,9 +217,11 @@ def test_the_pipeline_gets_the_title_and_the_mr_budget_key(
     seen: list[pipeline.RunOptions] = []
     real_run = pipeline.run
 
-    def spy(loaded: object, cfg: object, options: pipeline.RunOptions, env: object) -> object:
+    def spy(
+        loaded: object, cfg: object, options: pipeline.RunOptions, env: object, **kw: object
+    ) -> object:
         seen.append(options)
-        return real_run(loaded, cfg, options, env)  # type: ignore[arg-type]
+        return real_run(loaded, cfg, options, env, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "run", spy)
     gitlab_env(monkeypatch, pr.repo.root, fake.api, (pr.base, pr.head))

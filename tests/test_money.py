@@ -4,7 +4,7 @@ the ledger's keys in the report, and a ledger that fails — against the loopbac
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,12 +14,12 @@ from hunkroute import config as configmod
 from hunkroute import pipeline
 from hunkroute.commands.ledgering import ledger_access
 from hunkroute.config import Config
-from hunkroute.errors import ConfigError
-from hunkroute.ledger import open_ledger
-from hunkroute.model import Report, nano_to_usd
-from hunkroute.models.spend import LedgerAccess
+from hunkroute.errors import ConfigError, LedgerError
+from hunkroute.ledger import Call, open_ledger
+from hunkroute.model import Candidate, Report, Verdict, nano_to_usd
+from hunkroute.models.spend import LedgerAccess, Shared
 from hunkroute.report import jsonreport, markdown
-from tests.helpers.fake_llm import FakeLLM, serve
+from tests.helpers.fake_llm import FakeLLM, Say, Seen, findings, serve
 from tests.helpers.llmcase import ENV, change, config_for
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -140,3 +140,46 @@ def test_an_unusable_ledger_is_reported_and_the_run_keeps_its_own_budget(
     assert 0 < report.spent_nano <= report.budget_nano
     assert report.pr_budget is None
     assert json.loads(jsonreport.render(report))["hunks"]
+
+
+def suggesting(seen: Seen) -> Say:
+    fix = {"line": 2, "end_line": 2, "severity": "warning", "message": "m",
+           "suggestion": "    return 0 + x"}  # fmt: skip
+    return Say(findings(fix))
+
+
+def test_attempts_reach_the_ledger_with_their_verdicts(tmp_path: Path) -> None:
+    def judge(candidates: Sequence[Candidate]) -> list[Verdict]:
+        return [Verdict(c, "accepted" if c.finding.model == "p1" else "rejected", "gates")
+                for c in candidates]  # fmt: skip
+
+    url = f"sqlite:///{tmp_path}/ledger.sqlite3"
+    with FakeLLM("openai", suggesting) as first, FakeLLM("openai", suggesting) as second:
+        conf = config_for([first, second], tmp_path / "cache", extra=f"gates: []\nledger: '{url}'")
+        with ledger_access(conf, {}, offline=False) as access:
+            ledger = LedgerAccess(access.store, None, clock)
+            report = pipeline.run(change({}, files(1)), conf, PR, ENV, judge=judge, ledger=ledger)
+    assert [a.outcome for a in report.hunks[0].attempts] == ["rejected", "ok"]
+    store = open_ledger(url)
+    try:
+        evidence = {(e.model, e.accepted, e.rejected) for e in store.evidence()}
+        rows = {(r.model, r.calls, r.suggestions, r.accepted) for r in store.stats().by_model}
+    finally:
+        store.close()
+    assert evidence == {("p0", 0, 1), ("p1", 1, 0)}
+    assert rows == {("p0", 1, 1, 0), ("p1", 1, 1, 1)}
+
+
+class BrokenStore:
+    """A ledger whose connection died after the run was opened."""
+
+    def reserve(self, *args: object) -> object:
+        raise LedgerError("ledger sqlite:///gone: disk I/O error")
+
+
+def test_a_ledger_lost_mid_run_turns_itself_off_and_says_so() -> None:
+    shared = Shared(BrokenStore(), 1, clock, required=True)  # type: ignore[arg-type]
+    call = Call("openai", "p0", "review", ("a",))
+    assert shared.reserve(1000, call) is None and shared.store is None
+    assert shared.reserve(1000, call) is None  # no second error: the store is off
+    assert shared.failure == "ledger sqlite:///gone: disk I/O error"
