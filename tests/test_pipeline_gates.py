@@ -117,3 +117,18 @@ def test_a_diff_without_its_files_is_gated_on_the_lines_it_shows(tmp_path: Path)
     also = [a for f in report["findings"] for a in f["also"]]
     assert {"source": "bandit", "rule": "B602"} in also
     assert not any(f["source"] == "ruff" for f in report["findings"])  # fragments: no pyflakes
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize("escalate", [False, True])
+def test_a_blocking_prescan_finding_escalates_the_route_only_when_opted_in(
+    tmp_path: Path, escalate: bool
+) -> None:
+    shutil.copytree(FIXTURES / "gates" / "shell-true", tmp_path, dirs_exist_ok=True)
+    shutil.copy(FIXTURES / "diffs" / "adds-shell-true.diff", tmp_path / "change.diff")
+    (tmp_path / "hunkroute.yaml").write_text(f"escalate_on_findings: {str(escalate).lower()}\n")
+    argv = ["run", "--offline", "--diff", "change.diff", "--format", "json"]
+    (hunk,) = json.loads(run_cli(argv, tmp_path).out)["hunks"]
+    escalated = "escalated: blocking prescan finding B" in hunk["route_reason"]
+    assert escalated == escalate, hunk["route_reason"]
+    assert hunk["planned_model"] == ("kimi-k2.5" if escalate else "deepseek-v4-flash")
