@@ -201,7 +201,7 @@ def test_scores_add_up_with_diminishing_returns_per_distinct_reason() -> None:
     ("title", "branch", "fix"),
     [
         ("Fix crash on empty config", "", True),
-        ("Handle empty config (#412)", "", True),
+        ("Handle empty config (#412)", "", False),
         ("GH-88 reminders fire late", "", True),
         ("PAY-1234 retry charges", "", True),
         ("", "hotfix/negative-balance", True),
@@ -214,9 +214,12 @@ def test_title_and_branch_signal(title: str, branch: str, fix: bool) -> None:
     hunk = make_hunk("a.py", 10, ["    total = price * qty + fee"], ["    total = price * qty"])
     result = classify(hunk, ClassifyContext(title=title, branch=branch))
     assert any("fix" in r for r in result.reasons) is fix
-    new_code = make_hunk("a.py", 10, ["    total = price * qty"])
+    new_check = make_hunk("a.py", 10, ["    if qty is None:", "        qty = 1"])
+    assert classify(new_check, ClassifyContext(title=title, branch=branch)).category == "debugging"
+    # a title speaks for code that acts, not for a new declaration (issue 12)
+    new_code = make_hunk("a.py", 10, ["    total: float = 0.0"])
     assert classify(new_code, ClassifyContext(title=title, branch=branch)).category == (
-        "debugging" if fix else "boilerplate"
+        "boilerplate"
     )
 
 

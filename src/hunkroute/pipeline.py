@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from hunkroute import config as configmod
 from hunkroute.classify import classifier as classify
+from hunkroute.classify.syntax import SourceFacts, read_facts
 from hunkroute.config import Config, ProviderConfig
 from hunkroute.diff import unified as diff
-from hunkroute.diff.source import LoadedDiff
+from hunkroute.diff.source import LoadedDiff, Snapshot
 from hunkroute.gates import merge, policy, validate
 from hunkroute.gates.prescan import Baseline, prescan
 from hunkroute.gates.runner import ToolRunner
@@ -25,6 +26,7 @@ from hunkroute.model import (
     SKIP,
     ChangeSet,
     Classification,
+    FileChange,
     Finding,
     Hunk,
     HunkResult,
@@ -87,7 +89,7 @@ def prepare(
     """Parse, prescan, classify and plan (within ``budget_nano``, default ``budget_usd``)."""
     changes = diff.parse(diff.decode(loaded.data), config.files, loaded.origin)
     gated = _gate(changes, loaded, config, tools or ToolRunner(env), for_plan_only)
-    items = tuple(_items(changes, config, options, gated.findings))
+    items = tuple(_items(changes, config, options, gated.findings, loaded.snapshot))
     planned, callable_, notes = _providers(config, options, env, for_plan_only)
     budget = usd_to_nano(config.budget_usd) if budget_nano is None else budget_nano
     fast = options.interactive and config.precommit.prefer_low_latency
@@ -160,7 +162,11 @@ def _gate(
 
 
 def _items(
-    changes: ChangeSet, config: Config, options: RunOptions, prescan: tuple[Finding, ...]
+    changes: ChangeSet,
+    config: Config,
+    options: RunOptions,
+    prescan: tuple[Finding, ...],
+    snapshot: Snapshot,
 ) -> list[PlanItem]:
     base = classify.ClassifyContext(
         title=options.title,
@@ -175,6 +181,7 @@ def _items(
     items: list[PlanItem] = []
     for file in changes.files:
         found = by_file.get(file.path, [])
+        source = _source_facts(file, snapshot)
         for hunk in file.hunks:
             if file.skip_reason is not None:
                 reason = file.skip_reason
@@ -182,7 +189,7 @@ def _items(
                 items.append(PlanItem(hunk, Classification(SKIP, (reason,)), status, reason))
                 continue
             touching = tuple(f for f in found if _touches(f, hunk))
-            context = replace(base, prescan=touching) if touching else base
+            context = replace(base, prescan=touching, source=source)
             escalation = _escalation(touching, config)
             items.append(PlanItem(hunk, classify.classify(hunk, context), escalation=escalation))
     return items
@@ -192,6 +199,25 @@ def _escalation(touching: tuple[Finding, ...], config: Config) -> str:
     """Evidence that may buy a stronger first model (``escalate_on_findings``)."""
     rules = [f.rule for f in touching if blocks(f, config.fail_on)]
     return f"blocking prescan finding {rules[0]}" if rules else ""
+
+
+def _source_facts(file: FileChange, snapshot: Snapshot) -> SourceFacts | None:
+    """Facts of a Python file's new version, if it is there and agrees with the diff.
+
+    A ``--diff`` file may not match the work tree it runs in: then the facts would describe
+    other lines, so a file whose added lines differ from the hunks' is not used.
+    """
+    if file.language != "python" or file.skip_reason is not None or not file.hunks:
+        return None
+    data = snapshot.read(file.path)
+    if data is None:
+        return None
+    lines = data.decode("utf-8", "replace").splitlines()
+    for hunk in file.hunks:
+        for line in hunk.added:
+            if line.number > len(lines) or lines[line.number - 1].rstrip() != line.text.rstrip():
+                return None
+    return read_facts("\n".join(lines) + "\n")
 
 
 def _touches(finding: Finding, hunk: Hunk) -> bool:

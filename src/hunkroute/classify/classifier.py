@@ -18,8 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from hunkroute.classify import dependencies, edits, patterns, signals
-from hunkroute.classify.patterns import Signal
+from hunkroute.classify import dependencies, edits, patterns, security, signals
+from hunkroute.classify.patterns import TEST_FILE, Signal
+from hunkroute.classify.syntax import SourceFacts
 from hunkroute.config import DEFAULT_CATEGORIES, ClassifyRule
 from hunkroute.diff.unified import glob_matcher, matches_any
 from hunkroute.model import (
@@ -36,13 +37,10 @@ from hunkroute.model import (
 
 BUILTIN = frozenset({REVIEW, DEBUGGING, BOILERPLATE, SKIP})
 DEFAULT_RISK = {name: int(values["risk"]) for name, values in DEFAULT_CATEGORIES.items()}
-TEST_FILE = re.compile(
-    r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[jt]sx?$"
-    r"|Tests?\.(java|kt)$|(^|/)conftest\.py$"
-)
+# an issue number alone ("(#1234)") is how merged PRs are named, not a sign of a fix
 FIX_TITLE = re.compile(
-    r"(?i:\b(fix(es|ed)?|bug(fix)?|hotfix|regression|crash(es)?|broken)\b)|#\d+\b|"
-    r"\b(?!(?:UTF|SHA|ISO|RFC|HTTP|TLS|SSL|PEP)-)[A-Z][A-Z0-9]+-\d+\b"
+    r"(?i:\b(fix(es|ed)?|bug(fix)?|hotfix|regression|crash(es)?|broken)\b)|"
+    r"\b(?!(?:UTF|SHA|ISO|RFC|HTTP|TLS|SSL|PEP|CVE|GHSA)-)[A-Z][A-Z0-9]+-\d+\b"
 )
 FIX_BRANCH = re.compile(r"(?i:(^|/)(fix|bugfix|hotfix|bug)[/_-]|(^|[/_-])\d+[/_-]|regression)")
 ALGORITHM = re.compile(r"\b(heapq|bisect|deque|lru_cache|memo\w*|dijkstra|dp\[|itertools)\b")
@@ -63,6 +61,7 @@ class ClassifyContext:
 
     ``categories`` are the ones the config defines: ``algorithm`` and ``architecture`` are
     produced only when named there. ``risk`` ranks categories for ties (higher is riskier).
+    ``source`` holds the facts of the hunk's file in its new version, when it was readable.
     """
 
     title: str = ""
@@ -71,6 +70,7 @@ class ClassifyContext:
     rules: tuple[ClassifyRule, ...] = ()
     risk: Mapping[str, int] | None = None
     categories: frozenset[str] = field(default=BUILTIN)
+    source: SourceFacts | None = None
 
 
 def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
@@ -84,15 +84,14 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
         return special
     added = patterns.code_lines(hunk.language, hunk.added)
     removed = patterns.code_lines(hunk.language, hunk.removed)
-    skip = edits.skip_reason(hunk, added, removed)
+    skip = edits.skip_reason(hunk, added, removed, context.source)
     if skip is not None and not hunk.added:
         found = _removed_safety(hunk, "")
     if skip is not None and not found:
         return Classification(SKIP, (skip,))
     if not hunk.added:
         return decide(found, context)
-    found += _code_signals(hunk, added, removed, context.categories)
-    found += _title_signals(context.title, context.branch)
+    found += _code_signals(hunk, added, removed, context)
     return decide(found, context)
 
 
@@ -111,12 +110,18 @@ def _user_rule(hunk: Hunk, rules: tuple[ClassifyRule, ...]) -> ClassifyRule | No
 
 
 def _prescan_signals(hunk: Hunk, prescan: tuple[Finding, ...]) -> list[Signal]:
-    """Gate findings in the hunk's lines: bandit/semgrep → review, ruff bug rules → debugging."""
+    """Gate findings in the hunk's lines: bandit/semgrep → review, ruff bug rules → debugging.
+
+    In a test, a bandit/semgrep finding (``assert``, a fake password, a temp path) is what test
+    code looks like, not risk that ships: it stays in the report but routes nothing (issue 12).
+    A committed secret is worth a look wherever it is (issue 13's test policy).
+    """
+    test = bool(TEST_FILE.search(hunk.file))
     out = []
     for f in prescan:
         if f.file != hunk.file or f.end_line < hunk.new_start or f.line > hunk.new_end:
             continue
-        if f.source in GATE_REVIEW:  # the most severe finding leads the reasons
+        if f.source in GATE_REVIEW and (not test or f.source == "secrets"):  # worst one first
             weight = 3.0 + 0.5 * SEVERITY_RANK[f.severity]
             out.append(Signal(REVIEW, weight, f"{f.source} {f.rule}: {f.message}", f.line))
         elif f.source == "ruff" and RUFF_BUGS.match(f.rule):
@@ -125,7 +130,7 @@ def _prescan_signals(hunk: Hunk, prescan: tuple[Finding, ...]) -> list[Signal]:
 
 
 def _code_signals(
-    hunk: Hunk, added: Lines, removed: Lines, categories: frozenset[str]
+    hunk: Hunk, added: Lines, removed: Lines, context: ClassifyContext
 ) -> list[Signal]:
     """Signals of the code itself: review constructs, edit shape, routine declarations."""
     renamed = edits.rename_signal(added, removed)
@@ -137,10 +142,36 @@ def _code_signals(
     found += _removed_safety(hunk, text)
     found += _changed(hunk, removed, found)
     found += edits.edit_signals(added, removed)
-    found += _shape_signals(hunk, added, removed, text, categories)
+    found += security.shape_signals(added, removed)
     if TEST_FILE.search(hunk.file):  # risky-looking code in a test rarely ships
         found = [_halved(s) if s.category in (REVIEW, DEBUGGING) else s for s in found]
-        found.append(Signal(BOILERPLATE, 1.5, "test code"))
+        return [
+            *found,
+            *_shape_signals(hunk, added, removed, text, context.categories),
+            Signal(BOILERPLATE, 1.5, "test code"),
+        ]
+    around = _context_signals(hunk, added, context)
+    if around and _behavioural(found, added, removed):  # title and scope speak for code that acts
+        found += around
+    return found + _shape_signals(hunk, added, removed, text, context.categories)
+
+
+def _behavioural(found: list[Signal], added: Lines, removed: Lines) -> bool:
+    """Code that acts: a condition, an error path, a risky call, or a changed statement that
+    is not plumbing (imports, signatures, parameters passed along)."""
+    if all(security.plumbing(line.text) for line in added + removed):
+        return False
+    return bool(removed) or any(s.category in (REVIEW, DEBUGGING) for s in found)
+
+
+def _context_signals(hunk: Hunk, added: Lines, context: ClassifyContext) -> list[Signal]:
+    """What the PR title, the branch and the enclosing code say about the edit."""
+    found = _title_signals(context.title, context.branch)
+    names = security.section_names(hunk.section)
+    if context.source is not None and added:
+        names = context.source.enclosing(added[0].number)[::-1] + names
+    names += security.section_names("\n".join(line.text for line in added))
+    found += security.boundary_signals(names, hunk.file, added, hunk.removed)
     return found
 
 
@@ -173,7 +204,7 @@ SAFETY = re.compile(
     r"secrets\.\w+|shlex\.quote|@\w+_required\b|csrf_protect|authorize\w*\(|"
     r"verify=True|check_hostname|\?\s*\"?,\s*\(|execute\(\s*\"[^\"]*\"\s*,|"
     r"httponly=True|secure=True|samesite=|with\s+[\w.]*lock\w*|\.acquire\(|"
-    r"\bsanitize\w*\(|\bvalidate\w*\("
+    r"\bsanitize\w*\(|\bvalidate\w*\(|\.\.[\"']|\bcommonp(ath|refix)\(|\brealpath\("
 )
 
 
@@ -228,7 +259,7 @@ def _halved(signal: Signal) -> Signal:
 
 
 def _title_signals(title: str, branch: str) -> list[Signal]:
-    out = []
+    out = [s for s in (security.title_signal(title),) if s is not None]
     if title and (match := FIX_TITLE.search(title)):
         out.append(Signal(DEBUGGING, 1.0, f"PR title says fix ({match.group(0)})"))
     if branch and FIX_BRANCH.search(branch):

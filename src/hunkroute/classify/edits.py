@@ -9,22 +9,30 @@ from __future__ import annotations
 
 import re
 
-from hunkroute.classify.patterns import Signal
-from hunkroute.diff.unified import is_documentation
+from hunkroute.classify.patterns import TEST_FILE, Signal
+from hunkroute.classify.syntax import SourceFacts
+from hunkroute.diff.unified import is_documentation, language_of
 from hunkroute.model import BOILERPLATE, DEBUGGING, Hunk, Line
 
 Lines = tuple[Line, ...]
 
 CHANGELOG = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)", re.IGNORECASE)
+# a version string, a version tuple, or a release date
 VERSION = re.compile(
     r"""^\s*["']?(__version__|version|appVersion|VERSION)["']?\s*[:=]\s*["']?v?\d+(\.\d+)+"""
-    r"""[\w.+-]*["']?,?\s*$"""
+    r"""[\w.+-]*["']?,?\s*$|"""
+    r"""^\s*_*(version_?info|VERSION(_INFO)?)_*\s*=\s*\(\s*\d+(\s*,\s*(\d+|["'][\w.]*["']))+"""
+    r"""\s*,?\s*\)\s*$|"""
+    r"""^\s*_*(release_?date|date|RELEASE_?DATE)_*\s*=\s*["'][\d/-]{6,10}["']\s*$"""
 )
 INDENTED = frozenset({"python", "yaml", "make"})
 TRIPLE = ('"""', "'''", 'r"""')
 PROSE = re.compile(
     r"^(?!(return|raise|pass|break|continue|yield|import|del)\b)[A-Za-z][\w\s,.;:'`()!?-]*$"
 )
+CALL = re.compile(r"^[\w.]+\(.*\)$")  # ``self.close()`` fits PROSE, yet is code
+IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
+QUOTES = re.compile(r"[\"']")
 TOKEN = re.compile(r"\w+|[^\w\s]")
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 KEYWORDS = frozenset(
@@ -35,14 +43,19 @@ KEYWORDS = frozenset(
 OFF_BY_ONE = re.compile(r"[-+]1(?!\d)|^1$")
 
 
-def skip_reason(hunk: Hunk, added: Lines, removed: Lines) -> str | None:
-    """Why the hunk needs no model at all, or ``None``; ``added``/``removed`` are code lines."""
+def skip_reason(
+    hunk: Hunk, added: Lines, removed: Lines, source: SourceFacts | None = None
+) -> str | None:
+    """Why the hunk needs no model at all, or ``None``; ``added``/``removed`` are code lines.
+
+    ``source`` (the facts of the new file) decides what is a docstring or a comment.
+    """
     if not hunk.added:
         return "pure deletion"
     name = hunk.file.rpartition("/")[2]
     if CHANGELOG.match(name):
         return "changelog"
-    if is_documentation(hunk.file):
+    if _documentation(hunk.file, name):
         return "documentation file"
     if all(not line.text.strip() for line in hunk.added):
         return "only blank lines added"
@@ -52,11 +65,19 @@ def skip_reason(hunk: Hunk, added: Lines, removed: Lines) -> str | None:
         return "whitespace-only change"
     if not added and not removed:
         return "comment-only change"
-    if hunk.language == "python" and _docstring_only(hunk):
-        return "docstring-only change"
+    if hunk.language == "python" and _docs_only(hunk, source):
+        return "docstring-only change" if source is None else "docstring or comment-only change"
     if added and removed and all(VERSION.match(x.text) for x in added + removed):
         return "version bump"
     return None
+
+
+def _documentation(path: str, name: str) -> bool:
+    """Prose files; a test's data file and an extension-less config (``.gitignore``,
+    ``*.properties``) are "text" to the diff reader, yet they are not documentation."""
+    if not is_documentation(path) or TEST_FILE.search(path):
+        return False
+    return language_of(path) != "text" or name.lower().endswith(".txt") or "." not in name
 
 
 def _normalised(lines: tuple[Line, ...], language: str) -> list[str]:
@@ -76,9 +97,41 @@ def _normalised(lines: tuple[Line, ...], language: str) -> list[str]:
     return out
 
 
+def _docs_only(hunk: Hunk, source: SourceFacts | None) -> bool:
+    """True when the edit changes only docstrings and comments.
+
+    With the new file's facts: the added lines' code (outside docstrings, without trailing
+    comments) is the removed lines' code, and the rest of the removed lines read as prose or
+    comments. Without them, only a hunk whose added lines are prose inside a docstring (a
+    string state guessed from the hunk alone is a guess: issue 12).
+    """
+    if source is None:
+        return _docstring_only(hunk)
+    new = [source.code_part(x.number, x.text) for x in hunk.added if x.number in source.code]
+    old = [
+        part for x in hunk.removed if not _prose(x.text.strip()) and (part := _code_part(x.text))
+    ]
+    return list(map(_squash, new)) == list(map(_squash, old))
+
+
+def _prose(stripped: str) -> bool:
+    """A line that reads as docstring text, a comment or nothing."""
+    body = stripped.removesuffix('"""').removesuffix("'''").removeprefix('"""').removeprefix("'''")
+    body = body.strip().removeprefix(">>>").removeprefix("..").lstrip(":").strip()
+    return not body or stripped.startswith("#") or bool(PROSE.match(body) and not CALL.match(body))
+
+
+def _code_part(text: str) -> str:
+    """A removed line without a trailing comment (when no string on the line could hold '#')."""
+    before, hash_, _ = text.partition("#")
+    return before.strip() if hash_ and not QUOTES.search(before) else text.strip()
+
+
 def _docstring_only(hunk: Hunk) -> bool:
-    """True when every added line is inside (or opens) a docstring and removed lines are prose."""
+    """True when every added line is prose inside (or opening) a docstring."""
     if not any(quote in line.text for line in hunk.new_lines for quote in ('"""', "'''")):
+        return False
+    if not all(_prose(line.text.strip()) for line in hunk.added):
         return False
     inside, doc = False, set()
     for line in hunk.new_lines:
@@ -139,7 +192,7 @@ def edit_signals(added: Lines, removed: Lines) -> list[Signal]:
 def _pair_signal(old: str, new: Line) -> Signal | None:
     """A signal for one removed line replaced by one added line, when the edit is small."""
     a, b = _squash(old), _squash(new.text)
-    if a == b:
+    if a == b or (IMPORT.match(old) and IMPORT.match(new.text)):
         return None
     start = 0
     while start < min(len(a), len(b)) and a[start] == b[start]:

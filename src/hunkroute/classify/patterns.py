@@ -27,6 +27,12 @@ CONFIG_LANGUAGES = frozenset({"yaml", "toml", "json", "ini", "terraform", "xml"}
 HASH_COMMENT = frozenset({"python", "ruby", "toml", "ini", "terraform", "elixir"}) | SH | YML
 
 
+TEST_FILE = re.compile(
+    r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[jt]sx?$"
+    r"|Tests?\.(java|kt)$|(^|/)conftest\.py$"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Signal:
     """One piece of evidence for a category; ``line`` is a new-file line number, if any."""

@@ -1,0 +1,95 @@
+"""What the new version of a Python file says about its own lines (issue 12).
+
+A hunk alone cannot tell a docstring from a raw regex: its first context line may close a
+string it never opened. The new file can: one ``tokenize`` pass marks the lines that hold only
+comments or bare string statements (docstrings), and one ``ast`` parse gives the functions and
+classes that enclose each line. Both are computed once per file, then handed to the classifier
+as a value, so classification stays pure.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass
+
+# tokens that are layout, not code
+LAYOUT = frozenset(
+    {tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
+)
+# a string token that follows one of these and is followed by NEWLINE is a bare string statement
+STATEMENT_START = frozenset({tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.NL})
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A ``def`` or ``class`` of the file: its name and first and last line."""
+
+    name: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFacts:
+    """Per-line facts of one file's new version.
+
+    ``code`` holds the lines with at least one code token (a docstring or a comment is not
+    code; a string assigned, passed or compared is). ``comment_at`` maps a line with code and a
+    trailing comment to the column where the comment starts. ``scopes`` are sorted by first line.
+    """
+
+    code: frozenset[int]
+    comment_at: dict[int, int]
+    scopes: tuple[Scope, ...]
+
+    def enclosing(self, line: int) -> tuple[str, ...]:
+        """Names of the functions and classes around ``line``, outermost first."""
+        return tuple(s.name for s in self.scopes if s.first <= line <= s.last)
+
+    def code_part(self, line: int, text: str) -> str:
+        """``text`` (the line ``line``) without its trailing comment, stripped."""
+        return text[: self.comment_at.get(line, len(text))].strip()
+
+
+def read_facts(text: str) -> SourceFacts | None:
+    """The facts of a Python source, or ``None`` when it does not tokenize and parse."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        tree = ast.parse(text)
+    except (SyntaxError, tokenize.TokenError, ValueError, RecursionError, MemoryError):
+        return None
+    code, comment_at = _code_lines(tokens)
+    return SourceFacts(code, comment_at, _scopes(tree))
+
+
+def _code_lines(tokens: list[tokenize.TokenInfo]) -> tuple[frozenset[int], dict[int, int]]:
+    code: set[int] = set()
+    comment_at: dict[int, int] = {}
+    for i, token in enumerate(tokens):
+        if token.type in LAYOUT:
+            continue
+        if token.type == tokenize.COMMENT:
+            comment_at[token.start[0]] = token.start[1]
+        elif not _bare_string(tokens, i):
+            code.update(range(token.start[0], token.end[0] + 1))
+    return frozenset(code), {n: c for n, c in comment_at.items() if n in code}
+
+
+def _bare_string(tokens: list[tokenize.TokenInfo], i: int) -> bool:
+    """A string token that is a whole statement: a docstring or a string used as a comment."""
+    if tokens[i].type != tokenize.STRING:
+        return False
+    before = tokens[i - 1].type if i else tokenize.NEWLINE
+    after = next((t.type for t in tokens[i + 1 :] if t.type != tokenize.COMMENT), tokenize.NEWLINE)
+    return before in STATEMENT_START and after in (tokenize.NEWLINE, tokenize.ENDMARKER)
+
+
+def _scopes(tree: ast.AST) -> tuple[Scope, ...]:
+    found = [
+        Scope(node.name, node.lineno, node.end_lineno or node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    ]
+    return tuple(sorted(found, key=lambda s: (s.first, -s.last)))

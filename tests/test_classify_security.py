@@ -1,0 +1,208 @@
+"""Security signals of the classifier (issue 12): title, enclosing code, edit shapes, tests, docs.
+
+Every hunk here is written for the test; none is taken from a real project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from hunkroute.classify.classifier import ClassifyContext, classify
+from hunkroute.classify.security import plumbing
+from hunkroute.classify.syntax import read_facts
+from hunkroute.model import Finding, Hunk, Line
+from tests.helpers.hunks import make_hunk
+
+PLAIN = ClassifyContext()
+CHANGED_CHECK = (["    if size > limit and not strict:"], ["    if size > limit:"])
+
+
+def with_section(hunk: Hunk, section: str) -> Hunk:
+    return replace(hunk, section=section)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Fix CVE-2031-0001 in the query parser",
+        "Merge pull request from GHSA-aaaa-bbbb-cccc",
+        "Prevent request smuggling with two length headers",
+        "Fix ReDoS in the date regex",
+        "Fix path traversal in the download view",
+        "Escape user names in the admin page (XSS)",
+        "Use a constant-time comparison for webhook signatures",
+    ],
+)
+def test_a_security_title_raises_code_hunks_to_review(title: str) -> None:
+    hunk = make_hunk("app/shop.py", 20, *CHANGED_CHECK)
+    result = classify(hunk, ClassifyContext(title=title))
+    assert result.category == "review"
+    assert any("PR title names security work" in r for r in result.reasons)
+    assert classify(hunk, ClassifyContext(title="Tidy the shop module")).category == "debugging"
+
+
+def test_a_security_title_leaves_tests_docs_imports_and_plumbing_alone() -> None:
+    context = ClassifyContext(title="Fix CVE-2031-0001: reject oversized uploads")
+    test = make_hunk("tests/test_shop.py", 5, ["    assert shop.total(cart) == 3"])
+    assert classify(test, context).category == "boilerplate"
+    doc = make_hunk("docs/security.rst", 5, ["Uploads over 10 MB are rejected."])
+    assert classify(doc, context).category == "skip"
+    imports = make_hunk("app/shop.py", 1, ["from app.limits import MAX_UPLOAD"], ["import os"])
+    assert classify(imports, context).category == "boilerplate"
+    signature = make_hunk(
+        "app/shop.py",
+        9,
+        ["def upload(", "    self,", "    *,", "    max_size: int = 1000,", ") -> None:"],
+        ["def upload(self) -> None:"],
+    )
+    assert classify(signature, context).category == "boilerplate"
+
+
+def test_an_issue_number_alone_does_not_say_fix() -> None:
+    hunk = make_hunk(
+        "app/shop.py", 10, ["    total = price * qty + fee"], ["    total = price * qty"]
+    )
+    reasons = classify(hunk, ClassifyContext(title="Add delivery fee (#4521)")).reasons
+    assert not any("says fix" in r for r in reasons)
+    cve = classify(hunk, ClassifyContext(title="Patch CVE-2031-0001")).reasons
+    assert not any("says fix" in r for r in cve)
+
+
+def test_new_validation_inside_a_security_boundary_is_review() -> None:
+    added = ["        if not token_matches:", "            raise Forbidden('bad token')"]
+    hunk = make_hunk("app/web.py", 40, added)
+    guard = classify(with_section(hunk, "    def check_xsrf_cookie(self):"), PLAIN)
+    assert guard.category == "review"
+    assert "new validation inside check_xsrf_cookie" in guard.reasons[0]
+    plain = classify(with_section(hunk, "    def render_row(self, row):"), PLAIN)
+    assert plain.category == "debugging"
+
+
+def test_the_new_file_names_the_enclosing_function() -> None:
+    source = "def sanitize_link(url):\n    x = url.strip()\n    if x.startswith('javascript:'):\n"
+    source += "        raise ValueError(x)\n    return x\n"
+    hunk = make_hunk(
+        "app/links.py", 3, ["    if x.startswith('javascript:'):", "        raise ValueError(x)"]
+    )
+    result = classify(hunk, ClassifyContext(source=read_facts(source)))
+    assert result.category == "review"
+    assert "inside sanitize_link" in " ".join(result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("added", "removed", "reason"),
+    [
+        (["    return hmac.compare_digest(sig, expected)"], ["    return sig == expected"],
+         "constant-time comparison"),
+        (["    if not NAME.fullmatch(value):"], ["    if not NAME.match(value):"], "fullmatch"),
+        (["    if os.path.commonpath([root, full]) != root:"],
+         ["    if os.path.commonprefix([root, full]) != root:"], "inside its root"),
+        (["    if '\\r' in value or '\\n' in value:", "        raise ValueError(value)"], [],
+         "CR/LF"),
+        (["    if len(body) > self.max_body_size:", "        raise TooLarge()"], [], "limit"),
+        (["    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)"], ["    fd = open(path, 'w')"],
+         "explicit permissions"),
+        (["    with self._lock:", "        self.pending.append(job)"],
+         ["    self.pending.append(job)"], "lock taken"),
+        (["    body = html.escape(message)"], ["    body = message"], "escaping"),
+    ],
+)  # fmt: skip
+def test_security_edit_shapes(added: list[str], removed: list[str], reason: str) -> None:
+    result = classify(make_hunk("app/core.py", 30, added, removed), PLAIN)
+    assert result.category == "review", result.reasons
+    assert reason in " ".join(result.reasons)
+
+
+def test_a_limit_constant_is_review_in_security_work_only() -> None:
+    hunk = make_hunk("app/limits.py", 3, ["MAX_HEADER_COUNT = 100", "if count > 3:"])
+    titled = classify(hunk, ClassifyContext(title="Limit header count (DoS)"))
+    assert titled.category == "review"
+    assert any("security constant MAX_HEADER_COUNT" in r for r in titled.reasons)
+    constant = make_hunk("app/limits.py", 3, ["MAX_ROWS = 500"])
+    assert classify(constant, PLAIN).category == "boilerplate"
+
+
+def test_test_only_gate_findings_never_raise_a_test_hunk() -> None:
+    hunk = make_hunk("tests/test_api.py", 10, ["    assert api.get('/x').status == 200"])
+    found = (
+        Finding("tests/test_api.py", 10, 10, "warning", "bandit", "B101", "assert used"),
+        Finding("tests/test_api.py", 10, 10, "error", "semgrep", "hardcoded-secret", "secret"),
+    )
+    result = classify(hunk, ClassifyContext(prescan=found))
+    assert result.category == "boilerplate"
+    code = replace(hunk, file="app/api.py", id="app")
+    moved = tuple(replace(f, file="app/api.py") for f in found)
+    assert classify(code, ClassifyContext(prescan=moved)).category == "review"
+
+
+def test_plumbing_lines() -> None:
+    assert all(
+        plumbing(line)
+        for line in ("import os", "    *,", "    limit: int = 10,", "    ) -> Body:", "x=x,")
+    )
+    assert not any(
+        plumbing(line) for line in ("    total = price * qty", "    self.body = None", "if x:")
+    )
+
+
+def docs_hunk(source: str, first: int, added: list[str], removed: list[str]) -> Hunk:
+    """A hunk of ``source`` whose added lines start at ``first``, with the lines around them."""
+    lines = source.splitlines()
+    hunk = make_hunk("pkg/mod.py", first, added, removed)
+    numbers = range(max(1, first - 3), min(len(lines), first + len(added) + 2) + 1)
+    context = tuple(Line(n, lines[n - 1]) for n in numbers if not first <= n < first + len(added))
+    return replace(hunk, context=context)
+
+
+MODULE = '"""Serve files.\n\nMore words.\n"""\nimport os\nimport re\n\nX = 1\n'
+
+
+def test_code_right_after_a_docstring_is_not_a_docstring_change() -> None:
+    """The first context line closes the docstring; the added import is code (issue 12)."""
+    hunk = docs_hunk(MODULE, 6, ["import re"], [])
+    for facts in (read_facts(MODULE), None):
+        result = classify(hunk, ClassifyContext(source=facts))
+        assert result.category != "skip", result.reasons
+
+
+def test_a_regex_in_a_raw_triple_quoted_string_is_code() -> None:
+    source = 'RULE = re.compile(r"""\n    (?P<a>\\w+)\n    (?P<b>[^/]+)\n""")\n'
+    hunk = docs_hunk(source, 3, ["    (?P<b>[^/]+)"], ["    (?P<b>.+)"])
+    result = classify(hunk, ClassifyContext(source=read_facts(source)))
+    assert result.category != "skip", result.reasons
+
+
+def test_docstring_and_comment_edits_are_skipped_with_the_new_file() -> None:
+    source = 'def f(x):\n    """Return x, doubled.\n\n    :arg x: a number\n    """\n'
+    source += "    return x * 2  # cheap\n"
+    facts = read_facts(source)
+    doc = docs_hunk(source, 4, ["    :arg x: a number"], ["    :arg x: an int"])
+    assert classify(doc, ClassifyContext(source=facts)).category == "skip"
+    comment = docs_hunk(source, 6, ["    return x * 2  # cheap"], ["    return x * 2  # fast"])
+    result = classify(comment, ClassifyContext(source=facts))
+    assert result.reasons == ("docstring or comment-only change",)
+    code = docs_hunk(source, 6, ["    return x * 2  # cheap"], ["    return x * 3  # cheap"])
+    assert classify(code, ClassifyContext(source=facts)).category != "skip"
+
+
+@pytest.mark.parametrize(
+    ("added", "removed"),
+    [
+        (["version_info = (3, 1, 0)"], ["version_info = (3, 0, 2)"]),
+        (['__releasedate__ = "20310102"'], ['__releasedate__ = "20301201"']),
+    ],
+)
+def test_version_tuples_and_release_dates_are_version_bumps(
+    added: list[str], removed: list[str]
+) -> None:
+    result = classify(make_hunk("pkg/__init__.py", 3, added, removed), PLAIN)
+    assert result.reasons == ("version bump",)
+
+
+@pytest.mark.parametrize("path", ["tests/fixtures/cases.txt", "sonar-project.properties"])
+def test_test_data_and_config_text_files_are_not_documentation(path: str) -> None:
+    result = classify(make_hunk(path, 1, ["case: a < b"]), PLAIN)
+    assert result.reasons != ("documentation file",)
+    assert classify(make_hunk("docs/notes.txt", 1, ["Words."]), PLAIN).category == "skip"
