@@ -1,7 +1,10 @@
-"""Fuzzed diffs: whatever the input, parsing ends in a ChangeSet or a one-line DiffError."""
+"""Fuzzed diffs: whatever the input, parsing ends in a ChangeSet or a one-line DiffError, and an
+accepted diff lost none of its hunks' added lines."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -103,3 +106,48 @@ def test_offline_pipeline_never_crashes(
     assert result.code in (0, 1, 2), result.err
     assert "Traceback" not in result.err
     assert set(tmp_path.iterdir()) == before  # nothing written beside the input
+
+
+STRAYS = ["+ADDSTRAY", " context", "-removed", "junk", "@@ -1 +1 @@", "@@ -1,2 @@",
+          "@@ -a,b +c @@", "\\ No newline at end of file", "", "index 0..1"]  # fmt: skip
+TAG = re.compile(r"^\+(ADD\w+)$", re.M)
+
+
+HUNKS = st.text(alphabet="+- ", min_size=1, max_size=5)  # one hunk's line kinds
+FILE_SECTIONS = st.lists(st.lists(HUNKS, min_size=1, max_size=3), min_size=1, max_size=3)
+NUDGE = st.one_of(st.none(), st.tuples(st.integers(0, 999), st.sampled_from([-1, 1])))
+
+
+@st.composite
+def tagged_diffs(draw: st.DrawFn) -> str:
+    """Well-formed sections (a mail preamble, a signature) whose '+' lines are all distinct,
+    then perhaps a stray line inserted inside the sections or a hunk header's count changed.
+    Few draws per example: 2,000 examples must stay a few seconds."""
+    lines = ["From 0 Mon Sep 17 00:00:00 2001", "Subject: [PATCH] x", "", "---", " a.py | 1 +"]
+    first = len(lines)
+    for f, hunks in enumerate(draw(FILE_SECTIONS)):
+        lines += [f"diff --git a/f{f}.py b/f{f}.py", f"--- a/f{f}.py", f"+++ b/f{f}.py"]
+        for h, body in enumerate(hunks):
+            old, new = len(body) - body.count("+"), len(body) - body.count("-")
+            lines.append(f"@@ -{10 * h + 1},{old} +{10 * h + 1},{new} @@")
+            lines += [k + (f"ADD{f}_{h}_{i}" if k == "+" else "x") for i, k in enumerate(body)]
+    stray = draw(st.one_of(st.none(), st.tuples(st.integers(0, 999), st.sampled_from(STRAYS))))
+    if stray is not None:  # anywhere after the first file's 'diff --git' line
+        lines.insert(first + 1 + stray[0] % (len(lines) - first), stray[1])
+    nudge = draw(NUDGE)
+    if nudge is not None:
+        headers = [i for i, line in enumerate(lines) if line.startswith("@@ -") and i > first]
+        at = headers[nudge[0] % len(headers)]
+        lines[at] = re.sub(r",(\d+) @@", lambda m: f",{int(m[1]) + nudge[1]} @@", lines[at])
+    return "\n".join([*lines, "-- ", "2.39.5", ""])
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tagged_diffs())
+def test_every_added_line_of_an_accepted_diff_is_in_exactly_one_hunk(text: str) -> None:
+    try:
+        changes = diff.parse(text, FILES, "fuzz.diff")
+    except DiffError:
+        return
+    parsed = Counter(line.text for f in changes.files for h in f.hunks for line in h.added)
+    assert parsed == Counter(TAG.findall(text))
