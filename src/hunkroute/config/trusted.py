@@ -13,7 +13,7 @@ Local commands (``run``, ``precommit``) never come here: they read the working t
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -52,12 +52,23 @@ def read_trusted(
 
     ``runner_config``: a config file outside the repository (the runner's, not the PR's), used
     as it is; the gates' own configs still come from ``base``."""
-    if runner_config is not None:
-        config, files, folder = load(runner_config), set(TOOL_READ_NAMES), ""
+    if runner_config is not None:  # its rule paths are the runner's too: nothing to read here
+        config, files, folders = load(runner_config), set(TOOL_READ_NAMES), []
     else:
         config, files, folder = _base_config(base, name, into)
+        folders = _copy_referenced(base, _referenced(config, folder), into, files)
+    for gate_config in TOOL_READ_NAMES:
+        if (data := base.read(gate_config)) is not None:
+            _write(into, gate_config, data)
+    return Trusted(config, into, revision, frozenset(files), tuple(folders))
+
+
+def _copy_referenced(
+    base: Revision, paths: Iterable[str], into: Path, files: set[str]
+) -> list[str]:
+    """Write each rule file or folder into ``into``; add the files to ``files``; the folders."""
     folders = []
-    for path in _referenced(config, folder):
+    for path in paths:
         # folders first: an API may answer a folder's read with its listing
         if below := base.files_below(path):
             folders.append(path)
@@ -66,10 +77,7 @@ def read_trusted(
         elif (data := base.read(path)) is not None:
             _write(into, path, data)
             files.add(path)
-    for gate_config in TOOL_READ_NAMES:
-        if (data := base.read(gate_config)) is not None:
-            _write(into, gate_config, data)
-    return Trusted(config, into, revision, frozenset(files), tuple(folders))
+    return folders
 
 
 def _base_config(base: Revision, name: str | None, into: Path) -> tuple[Config, set[str], str]:
