@@ -14,6 +14,18 @@ from tests.helpers.postgres import PostgresCluster
 
 LEAKY_PREFIXES = ("GITHUB_", "GITLAB_", "CI_", "HUNKROUTE_", "RUNNER_", "PRE_COMMIT")
 LEAKY_SUFFIXES = ("_API_KEY", "_TOKEN")
+# A fresh machine has no ~/.gitconfig: tests bring their own identity and never read the user's.
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Hunkroute Tests", "GIT_AUTHOR_EMAIL": "tests@hunkroute.invalid",
+    "GIT_COMMITTER_NAME": "Hunkroute Tests", "GIT_COMMITTER_EMAIL": "tests@hunkroute.invalid",
+    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def empty_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One empty HOME for the session: tools may cache there (pre-commit), never the user's."""
+    return tmp_path_factory.mktemp("home")
 
 
 def _is_loopback(address: object) -> bool:
@@ -29,11 +41,15 @@ def _is_loopback(address: object) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No leaked credentials or CI variables, a private cache, and no traffic off loopback."""
+def hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, empty_home: Path) -> Iterator[None]:
+    """No leaked credentials or CI variables, no user HOME or git config, a private cache, and
+    no traffic off loopback."""
     for name in list(os.environ):
         if name.startswith(LEAKY_PREFIXES) or name.endswith(LEAKY_SUFFIXES):
             monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(empty_home))
+    for name, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("HUNKROUTE_CACHE_DIR", str(tmp_path / "cache"))
     real_connect = socket.socket.connect

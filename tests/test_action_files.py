@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -15,8 +17,12 @@ WORKFLOWS = [ROOT / "examples" / "workflows" / "hunkroute.yml",
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
 
-def tool(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(args), cwd=ROOT, capture_output=True, text=True, check=False)
+def tool(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a tool the test extra installs: beside this Python first (a venv not on PATH)."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    assert found, f"{name} is not installed: pip install -e '.[test]' installs it"
+    return subprocess.run([found, *args], cwd=ROOT, capture_output=True, text=True, check=False)
 
 
 def test_action_and_workflows_match_githubs_schemas() -> None:

@@ -102,6 +102,17 @@ def test_extra_categories_from_categories_section() -> None:
     assert cfg.categories["algorithm"].max_output_tokens == 1500
 
 
+def test_supported_tasks_may_name_a_known_category_the_config_leaves_off() -> None:
+    text = (
+        "providers:\n  - {name: deep, cost_per_output_token: 0.000002,"
+        " supported_tasks: [review, algorithm, architecture]}\n"
+    )
+    cfg = config.loads(text, "c.yaml")
+    (provider,) = cfg.providers
+    assert provider.supported_tasks == ("review", "algorithm", "architecture")
+    assert "algorithm" not in cfg.categories  # listed, not enabled: nothing is routed to it
+
+
 def test_classify_rules() -> None:
     text = "classify:\n  rules:\n    - {path: 'src/auth/**', category: review}\n"
     (rule,) = config.loads(text, "c").classify_rules
@@ -120,7 +131,9 @@ def test_classify_rules() -> None:
         ("providers:\n  - cost_per_output_token: 1\n", "providers.0.name: missing"),
         ("providers:\n  - name: x\n", "providers.0.cost_per_output_token: missing"),
         ("providers:\n  - name: x\n    cost_per_output_token: 1\n    supported_tasks: [poetry]\n",
-         "c.yaml:4: providers.0.supported_tasks: unknown category 'poetry'"),
+         "c.yaml:4: providers.0.supported_tasks: unknown category 'poetry' (known: algorithm,"),
+        ("providers:\n  - name: x\n    cost_per_output_token: 1\n    supported_tasks: [reveiw]\n",
+         "supported_tasks: unknown category 'reveiw'; did you mean 'review'?"),
         ("providers:\n  - {name: deepseek-r1}\n  - {name: deepseek-r1}\n", "'deepseek-r1' repeats"),
         ("gates: [ruff, pylint]\n", "c.yaml:1: gates.1.name: expected one of ruff, bandit"),
         ("validation:\n  gates: [lint]\n", "c.yaml:2: validation.gates: unknown gate 'lint'"),

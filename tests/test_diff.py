@@ -10,6 +10,7 @@ from hunkroute import config
 from hunkroute.diff import unified as diff
 from hunkroute.errors import DiffError
 from hunkroute.model import ChangeSet, FileChange
+from tests.helpers.cli import run_main
 from tests.helpers.gitrepo import GitRepo
 
 FILES = config.load(None).files
@@ -146,9 +147,34 @@ def test_path_outside_repository_is_refused() -> None:
     ("text", "line", "what"),
     [
         ("hello\nthis is not a diff\n", 1, "not a unified diff"),
-        ("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n", 4, "shorter than expected"),
-        ("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n?? b\n", 5, "Hunk diff line expected"),
+        (
+            "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n",
+            4,
+            "promises 1 more old and 1 more new line(s), got the end",
+        ),
+        (
+            "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n?? b\n",
+            5,
+            "expected a hunk line (' ', '+' or '-')",
+        ),
         ("--- a/x\n+++ b/x\n@@ -0,0 +0,1 @@\n+a\n", 3, "numbers a line 0"),  # found by fuzzing
+        # issue 11: each of these passed with its lines dropped
+        ("--- a/x\n+++ b/x\n@@ -a,b +c @@\n+evil()\n", 3, "expected a hunk header '@@ -START"),
+        ("--- a/x\n+++ b/x\n@@ -1,2 @@\n+evil()\n", 3, "got '@@ -1,2 @@'"),
+        ("--- a/x\n+++ b/x\n+evil()\n@@ -1 +1 @@\n-a\n+b\n", 3, "after the '---'/'+++' lines"),
+        (
+            "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n+evil()\n",
+            6,
+            "the next file's 'diff --git' or the end of the diff, got '+evil()'",
+        ),
+        ("diff --git a/x b/x\n@@ -1 +1 @@\n-a\n+b\n", 2, "'---'/'+++' lines before its first"),
+        ("@@ -1 +1 @@\n-a\n+b\n", 1, "a file header ('diff --git' or '---'/'+++') before"),
+        ("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n+b\n+c\n", 6, "expected a hunk line ('-')"),
+        (
+            "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n-- \n2.39\n@@ -5 +5 @@\n+c\n",
+            8,
+            "a file header",
+        ),  # a hunk after the signature belongs to no file
     ],
 )
 def test_malformed_diff_names_the_line(text: str, line: int, what: str) -> None:
@@ -214,6 +240,29 @@ def test_format_patch_message_and_stripped_blank_context_lines() -> None:
     assert [(line.number, line.text) for line in hunk.context] == [(1, "a = 1"), (2, "")]
     assert [(line.number, line.text) for line in hunk.added] == [(3, "b = 3")]
     assert hunk.section == "def f():"
+
+
+def test_a_mailbox_of_format_patch_mails_parses_every_mail() -> None:
+    def mail(name: str) -> str:
+        return (
+            f"From 1234 Mon Sep 17 00:00:00 2001\nSubject: [PATCH] {name}\n\n---\n"
+            f" {name}.py | 1 +\n\ndiff --git a/{name}.py b/{name}.py\nindex 1..2 100644\n"
+            f"--- a/{name}.py\n+++ b/{name}.py\n@@ -1 +1,2 @@\n a\n+{name} = 1\n"
+            "\\ No newline at end of file\n-- \n2.39.5\n\n"
+        )
+
+    changes = diff.parse(mail("one") + mail("two"), FILES)
+    assert [h.added[0].text for f in changes.files for h in f.hunks] == ["one = 1", "two = 1"]
+
+
+def test_a_malformed_diff_exits_2_naming_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "pr.diff"
+    source.write_text("--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a\n+b\n+os.system(cmd)\n")
+    result = run_main(["run", "--diff", str(source), "--offline"], capsys)
+    assert result.code == 2
+    assert f"{source}: line 6: malformed diff: expected" in result.err
 
 
 @pytest.mark.parametrize("name", ["x" * 256 + ".py", "nul\x00.py"])

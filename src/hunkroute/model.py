@@ -17,7 +17,7 @@ VerdictOutcome = Literal["accepted", "rejected", "unvalidated"]
 # The gate registry (gates/__init__.py) is keyed by these names; a test keeps the two equal.
 GateName = Literal["ruff", "bandit", "semgrep", "secrets"]
 GATE_NAMES: tuple[GateName, ...] = get_args(GateName)
-Source = Literal[GateName, "model"]
+Source = Literal[GateName, "model", "hunkroute"]  # hunkroute: its own notes (issue 11)
 FileStatus = Literal["added", "modified", "deleted", "renamed", "copied", "mode"]
 HunkStatus = Literal[
     "reviewed", "gated", "skipped", "skipped_budget", "skipped_limit", "refused", "failed"

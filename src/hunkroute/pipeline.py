@@ -139,7 +139,8 @@ def _gate(
     ``plan`` runs no gates, to stay instant; ``run`` may then classify a hunk with a security
     finding as review where ``plan`` did not, and the note says so.
     """
-    setup = build_setup(config, loaded.snapshot)
+    pinned = loaded.gate_configs is not None
+    setup = build_setup(config, loaded.gate_configs or loaded.snapshot, pinned)
     if plan_only or not config.gates:
         judge = validate.build_judge(setup, runner, Baseline(), loaded.snapshot)
         note = "static gates not run by plan (run runs them; a security finding routes to review)"

@@ -48,6 +48,7 @@ class FakeGitHub(FakeApi):
         self.refuse: set[tuple[str, int]] = set()
         self.read_only = False
         self.files: dict[str, bytes] = {}
+        self.files_at: dict[str, dict[str, bytes]] = {}  # ref → files: a base and a head
         self.reviews: list[dict[str, Any]] = []
         self.review_comments: list[dict[str, Any]] = []
         self.issue_comments: list[dict[str, Any]] = []
@@ -203,7 +204,16 @@ class FakeGitHub(FakeApi):
         return 404, {}, {"message": "Not Found"}
 
     def _repos_get_content(self, params: dict, query: dict, *_: Any) -> tuple:
-        data = self.files.get(params["path"])
-        if data is None:
+        files = self.files_at.get(query.get("ref", ""), self.files)
+        path = params["path"].rstrip("/")
+        data = files.get(path)
+        if data is not None:
+            return 200, {"content-type": "application/vnd.github.raw"}, data
+        below = sorted(p for p in files if p.startswith(path + "/"))
+        if not below:  # a folder is listed whatever the media type, as GitHub does
             return 404, {}, {"message": "Not Found"}
-        return 200, {"content-type": "application/vnd.github.raw"}, data
+        entries = {p[: len(path) + 1 + p[len(path) + 1 :].find("/")] if "/" in p[len(path) + 1 :]
+                   else p for p in below}  # fmt: skip
+        listing = [{"path": e, "name": e.rsplit("/", 1)[-1],
+                    "type": "file" if e in files else "dir"} for e in sorted(entries)]  # fmt: skip
+        return 200, {}, listing

@@ -15,7 +15,7 @@ import json
 import re
 import threading
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from tests.helpers.loopback import FakeApi, Seen
 
@@ -34,6 +34,7 @@ ROUTES = [
     ("POST", MR + "/notes", "create-note"),
     ("PUT", MR + r"/notes/(?P<note>\d+)", "update-note"),
     ("GET", r"/api/v4/projects/(?P<project>[^/]+)/repository/files/(?P<path>[^/]+)/raw", "raw"),
+    ("GET", r"/api/v4/projects/(?P<project>[^/]+)/repository/tree", "tree"),
 ]
 
 
@@ -85,6 +86,7 @@ class FakeGitLab(FakeApi):
         self.diff = diff
         self.refs = {"base_sha": base, "start_sha": base, "head_sha": head}
         self.files: dict[str, bytes] = {}
+        self.base_files: dict[str, bytes] = {}  # the base commit's, for the trusted config
         self.discussions: list[dict[str, Any]] = []
         self._ids = itertools.count(1000)
         self._lock = threading.Lock()
@@ -135,7 +137,9 @@ class FakeGitLab(FakeApi):
         page = int(query.get("page", 1))
         pages = max(1, -(-len(items) // size))
         has_next = page < pages
-        link = f'<{self.url}{path}?page={page + 1}&per_page={size}>; rel="next"' if has_next else ""
+        kept = "".join(f"&{k}={v}" for k, v in query.items() if k not in ("page", "per_page"))
+        nxt = f"{self.url}{path}?page={page + 1}&per_page={size}{kept}"  # GitLab keeps the query
+        link = f'<{nxt}>; rel="next"' if has_next else ""
         headers = {
             "x-page": str(page), "x-per-page": str(size), "x-total": str(len(items)),
             "x-total-pages": str(pages), "x-next-page": str(page + 1) if has_next else "",
@@ -199,8 +203,21 @@ class FakeGitLab(FakeApi):
                     return 200, {}, note
         return 404, {}, {"message": "404 Note Not Found"}
 
+    def _at(self, ref: str | None) -> dict[str, bytes]:
+        at = {self.refs["head_sha"]: self.files, self.refs["base_sha"]: self.base_files}
+        return at.get(ref or "", {})
+
     def _raw(self, params: dict, query: dict, body: Any) -> tuple:
-        data = self.files.get(params["path"])
-        if data is None or query.get("ref") != self.refs["head_sha"]:
+        data = self._at(query.get("ref")).get(params["path"])
+        if data is None:
             return 404, {}, {"message": "404 File Not Found"}
         return 200, {"content-type": "text/plain"}, data
+
+    def _tree(self, params: dict, query: dict, body: Any) -> tuple:
+        """``recursive=true``: every blob below ``path`` (GitLab also lists the trees)."""
+        folder = query.get("path", "").rstrip("/") + "/"
+        blobs = [{"path": p, "type": "blob"} for p in sorted(self._at(query.get("ref")))
+                 if p.startswith(folder)]  # fmt: skip
+        items = [{"path": folder.rstrip("/") + "/sub", "type": "tree"}, *blobs] if blobs else []
+        where = f"/api/v4/projects/{quote(params['project'], safe='')}/repository/tree"
+        return self._page(items, query, where)

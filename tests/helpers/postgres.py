@@ -70,7 +70,14 @@ class PostgresCluster:
                 f"running as root and there is no {SERVICE_USER!r} user to run PostgreSQL as"
             ) from None
         os.chown(self.root, user.pw_uid, user.pw_gid)
-        self._as_user = ("runuser", "-u", SERVICE_USER, "--")
+        # runuser lives in sbin, which a minimal PATH (/usr/bin:/bin, as .ci/run's) leaves out
+        search = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
+        self._as_user = (
+            shutil.which("runuser", path=search) or "runuser",
+            "-u",
+            SERVICE_USER,
+            "--",
+        )
 
     @property
     def url(self) -> str:

@@ -19,12 +19,14 @@ from pathlib import Path
 import httpx
 
 from hunkroute.commands import forge
-from hunkroute.commands.options import build_config
+from hunkroute.commands.options import with_overrides
 from hunkroute.config import Config
+from hunkroute.config.trusted import Revision
 from hunkroute.diff import source
 from hunkroute.errors import GitHubError, InputError
 from hunkroute.forges.github import review as posting
 from hunkroute.forges.github.client import GitHubApiError, GitHubClient
+from hunkroute.forges.github.contents import GitHubRevision
 from hunkroute.forges.github.event import (
     PostMode,
     PullRequestEvent,
@@ -157,8 +159,8 @@ def write_files(report: Report, summary: str, settings: Settings, env: Mapping[s
                 out.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
 
 
-def _config(config_path: str | None, settings: Settings, cwd: Path) -> Config:
-    config = build_config(config_path, cwd, budget=settings.budget, fail_on=settings.fail_on)
+def _config(config: Config, settings: Settings) -> Config:
+    config = with_overrides(config, budget=settings.budget, fail_on=settings.fail_on)
     if settings.max_comments is not None:
         config = replace(config, limits=replace(config.limits, max_comments=settings.max_comments))
     if settings.summary_comment is not None:
@@ -227,14 +229,26 @@ def command(
     event = read_event(env)
     cwd = Path(env.get("GITHUB_WORKSPACE") or Path.cwd())
     settings = read_settings(env, Path(env.get("RUNNER_TEMP") or cwd) / "hunkroute")
-    config = _config(config_path, settings, cwd)
     token = env.get("GITHUB_TOKEN", "")
     api = env.get("GITHUB_API_URL") or "https://api.github.com"
     client = GitHubClient(api, token, transport=transport, sleep=sleep)
-    poster = GitHubPoster(client, event, config, settings, token, sleep)
-    outputs = GitHubOutputs(settings, env)
-    job = forge.ForgeJob(event, GitHubDiff(event, client), poster, outputs, source.repo_root(cwd))
+    root = source.repo_root(cwd)
+    chosen = config_path or env.get("HUNKROUTE_CONFIG")
     try:
-        return forge.execute(job, config, env)
+        base = base_revision(event, root, client)
+        with forge.trusted(base, chosen, cwd, root, event.base_sha) as trusted:
+            config = _config(trusted.config, settings)
+            poster = GitHubPoster(client, event, config, settings, token, sleep)
+            outputs = GitHubOutputs(settings, env)
+            job = forge.ForgeJob(event, GitHubDiff(event, client), poster, outputs, root,
+                                 trusted=trusted)  # fmt: skip
+            return forge.execute(job, config, env)
     finally:
         client.close()
+
+
+def base_revision(event: PullRequestEvent, root: Path | None, client: GitHubClient) -> Revision:
+    """The PR's base commit: git objects when the checkout has it, else the contents API."""
+    if root is not None and source.has_commits(root, event.base_sha):
+        return source.GitObjects(root, event.base_sha)
+    return GitHubRevision(client, event.repository, event.base_sha)

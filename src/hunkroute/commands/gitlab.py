@@ -21,12 +21,14 @@ from pathlib import Path
 import httpx
 
 from hunkroute.commands import forge
-from hunkroute.commands.options import build_config
+from hunkroute.commands.options import with_overrides
 from hunkroute.config import Config
+from hunkroute.config.trusted import Revision
 from hunkroute.diff import source
 from hunkroute.errors import GitLabError
 from hunkroute.forges.gitlab import review
 from hunkroute.forges.gitlab.client import GitLabClient
+from hunkroute.forges.gitlab.contents import GitLabRevision
 from hunkroute.forges.gitlab.diff import GitLabDiff
 from hunkroute.forges.gitlab.event import MergeRequestEvent, read_event
 from hunkroute.forges.interface import Poster
@@ -117,27 +119,47 @@ def command(
     """The whole ``gitlab`` command; returns the exit code of ``errorhandler.exit_code_for``."""
     env = os.environ
     event = read_event(env, Path.cwd())
-    config = build_config(config_path, event.project_dir)
     token = env.get("GITLAB_TOKEN", "")
     client = GitLabClient(event.api_url, token, transport=transport, sleep=sleep)
-    silent = why_not_posting(event, token)
-    poster: Poster
-    if silent is None:
-        poster = GitLabPoster(
-            client, review.MergeRequest(event.project_id, event.number), config, sleep
-        )
-    else:
-        print(f"hunkroute: nothing posted to !{event.number}: {silent}", file=sys.stderr)
-        poster = NotPosting(silent)
-    job = forge.ForgeJob(
-        event,
-        GitLabDiff(event, client),
-        poster,
-        GitLabOutputs(event.project_dir),
-        source.repo_root(event.project_dir),
-        offline=silent is not None,
-    )
+    root = source.repo_root(event.project_dir)
+    chosen = config_path or env.get("HUNKROUTE_CONFIG")
     try:
-        return forge.execute(job, config, env)
+        base = base_revision(event, root, client)
+        with forge.trusted(base, chosen, event.project_dir, root, event.base_sha) as trusted:
+            config = with_overrides(trusted.config)
+            job = forge.ForgeJob(
+                event,
+                GitLabDiff(event, client),
+                _poster(event, client, config, token, sleep),
+                GitLabOutputs(event.project_dir),
+                root,
+                offline=why_not_posting(event, token) is not None,
+                trusted=trusted,
+            )
+            return forge.execute(job, config, env)
     finally:
         client.close()
+
+
+def _poster(
+    event: MergeRequestEvent,
+    client: GitLabClient,
+    config: Config,
+    token: str,
+    sleep: Callable[[float], None],
+) -> Poster:
+    silent = why_not_posting(event, token)
+    if silent is None:
+        mr = review.MergeRequest(event.project_id, event.number)
+        return GitLabPoster(client, mr, config, sleep)
+    print(f"hunkroute: nothing posted to !{event.number}: {silent}", file=sys.stderr)
+    return NotPosting(silent)
+
+
+def base_revision(event: MergeRequestEvent, root: Path | None, client: GitLabClient) -> Revision:
+    """The MR's base commit: git objects (fetched when a shallow clone lacks it), else the API."""
+    if root is not None and (
+        source.has_commits(root, event.base_sha) or source.fetch_commits(root, event.base_sha)
+    ):
+        return source.GitObjects(root, event.base_sha)
+    return GitLabRevision(client, event.project_id, event.base_sha)

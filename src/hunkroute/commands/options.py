@@ -64,6 +64,13 @@ def build_config(
     """Load the config found from ``cwd`` (or named), then apply the command's overrides."""
     root = repo_root(cwd) or cwd
     config = configmod.load(configmod.find_config(config_path, root))
+    return with_overrides(config, budget=budget, fail_on=fail_on)
+
+
+def with_overrides(
+    config: Config, *, budget: float | None = None, fail_on: FailOn | None = None
+) -> Config:
+    """The command's overrides (flags, action inputs, ``HUNKROUTE_CACHE_DIR``) on a config."""
     if budget is not None:
         config = config.with_budget(budget)
     if fail_on is not None:

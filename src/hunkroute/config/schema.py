@@ -26,6 +26,10 @@ SeverityName = Literal["error", "warning", "note"]
 SEVERITIES: tuple[SeverityName, ...] = get_args(SeverityName)
 CONFIG_FILE_NAMES = ("hunkroute.yaml", ".hunkroute.yaml")
 LEDGER_IN_CACHE_DIR = ""  # the ``ledger`` default: a SQLite file in ``cache_dir``
+# The gates' own config files at the repository root (ruff's and bandit's sections, ruff.toml,
+# .bandit), and .semgrepignore, which would hide files from semgrep.
+GATE_CONFIG_NAMES = ("pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit")
+TOOL_READ_NAMES = (*GATE_CONFIG_NAMES, ".semgrepignore")
 
 # The seed's gate words, mapped onto the real tools that do that job.
 SEED_GATES: dict[str, tuple[str, ...]] = {

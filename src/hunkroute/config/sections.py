@@ -7,6 +7,7 @@ Both dialects land here: hunkroute's own keys and the seed article's ``routing:`
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -135,6 +136,19 @@ def _providers(
     return providers
 
 
+def _known_tasks(entry: Reader, categories: Mapping[str, CategoryConfig]) -> list[str]:
+    """``supported_tasks`` as listed: a known category counts even if this config leaves it off
+    (the seed's model table lists ``algorithm``); an unknown name is a typo, with a guess."""
+    tasks = entry.string_list("supported_tasks", [])
+    known = sorted(set(categories) | set(DEFAULT_CATEGORIES))
+    for task in tasks:
+        if task not in known:
+            guess = difflib.get_close_matches(task, known, n=1)
+            hint = f"; did you mean {guess[0]!r}?" if guess else f" (known: {', '.join(known)})"
+            entry.fail(entry.path + ("supported_tasks",), f"unknown category {task!r}{hint}")
+    return tasks
+
+
 def _provider(entry: Reader, categories: Mapping[str, CategoryConfig]) -> ProviderConfig:
     name = entry.required_string("name")
     base = catalogue.known(name) or {}
@@ -143,10 +157,7 @@ def _provider(entry: Reader, categories: Mapping[str, CategoryConfig]) -> Provid
         entry.fail(entry.path + ("cost_per_output_token",), "missing: a price per output token")
     input_price = entry.number("cost_per_input_token", base.get("cost_per_input_token"), 0.0)
     if entry.has("supported_tasks"):
-        tasks = entry.string_list("supported_tasks", [])
-        for task in tasks:
-            if task not in categories:
-                entry.fail(entry.path + ("supported_tasks",), f"unknown category {task!r}")
+        tasks = _known_tasks(entry, categories)
     else:  # catalogue tasks in categories this config does not use are left out
         tasks = [t for t in base.get("supported_tasks", [REVIEW]) if t in categories]
     provider = ProviderConfig(

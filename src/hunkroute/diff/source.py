@@ -49,6 +49,7 @@ class LoadedDiff:
     origin: str
     snapshot: Snapshot
     base: Snapshot | None = None
+    gate_configs: Snapshot | None = None  # where the gates' configs are read; CI: the PR's base
 
 
 class Snapshot(Protocol):
@@ -84,6 +85,14 @@ class GitObjects:
     def read(self, path: str) -> bytes | None:
         result = _git(self.root, ["show", f"{self.rev}:{path}"], check=False)
         return result.stdout if result.returncode == 0 else None
+
+    def files_below(self, folder: str) -> tuple[str, ...]:
+        """The files of commit ``rev`` below ``folder`` (repository paths), at any depth."""
+        args = ["ls-tree", "-r", "-z", "--name-only", self.rev, "--", folder.rstrip("/") + "/"]
+        result = _git(self.root, args, check=False)
+        if result.returncode != 0:
+            return ()
+        return tuple(p for p in result.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
 
 
 def _git(

@@ -1,9 +1,10 @@
 """Unified diff text → ``ChangeSet`` of files and hunks (parsed with unidiff).
 
-Pure: takes text, returns values. Git-specific headers unidiff does not model (copies, mode
-changes, C-quoted paths) are read from each file's header lines. Files that are never worth a
-model call (binary, deleted, lock, generated or vendored, too large, outside the repository) keep
-their hunks but carry a skip reason, so that every skip reaches the report.
+Pure: takes text, returns values. ``sections`` accounts for every line first (a line it cannot
+place is refused); unidiff then reads the file headers. Git-specific headers unidiff does not
+model (copies, mode changes, C-quoted paths) are read from each file's header lines. Files that
+are never worth a model call (binary, deleted, lock, generated or vendored, too large, outside
+the repository) keep their hunks but carry a skip reason, so that every skip reaches the report.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fnmatch import translate
 
 from unidiff.errors import UnidiffParseError
@@ -20,6 +20,8 @@ from unidiff.patch import Hunk as UnifiedHunk
 from unidiff.patch import PatchedFile, PatchSet
 
 from hunkroute.config import FilesConfig
+from hunkroute.diff import sections
+from hunkroute.diff.sections import Body
 from hunkroute.errors import DiffError
 from hunkroute.model import ChangeSet, FileChange, FileStatus, Hunk, Line
 
@@ -47,7 +49,6 @@ REPO_CONFIG_NAMES = frozenset(
 
 _QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"$')
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
-_HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
 def language_of(path: str) -> str:
@@ -98,6 +99,7 @@ def parse(text: str, files: FilesConfig, origin: str = "diff") -> ChangeSet:
         )
     lines = text.split("\n")
     lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    bodies = iter(sections.hunk_bodies(lines, origin))
     position = [0]
     try:
         # unidiff checks the structure and reads the file headers; metadata_only skips
@@ -107,7 +109,6 @@ def parse(text: str, files: FilesConfig, origin: str = "diff") -> ChangeSet:
         raise DiffError(
             f"{origin}: line {max(position[0], 1)}: malformed diff: {str(exc).strip()}"
         ) from exc
-    bodies = iter(_hunk_bodies(lines))
     seen: dict[str, int] = {}
     matchers = (glob_matcher(files.lock_files), glob_matcher(files.exclude))
     changed = tuple(
@@ -130,7 +131,7 @@ def _counting(lines: list[str], position: list[int]) -> Iterator[str]:
 
 def _file_change(
     patched: PatchedFile,
-    bodies: Iterator[_Body],
+    bodies: Iterator[Body],
     files: FilesConfig,
     matchers: tuple[re.Pattern[str], re.Pattern[str]],
     seen: dict[str, int],
@@ -194,68 +195,11 @@ def _old_path(patched: PatchedFile, info: list[str]) -> str | None:
     return unquote_path(patched.source_file)
 
 
-@dataclass(frozen=True, slots=True)
-class _Body:
-    """The lines of one hunk, read from the diff text, and where its header stands."""
-
-    header_line: int
-    old_start: int
-    new_start: int
-    added: tuple[Line, ...]
-    removed: tuple[Line, ...]
-    context: tuple[Line, ...]
-
-
-def _hunk_bodies(lines: list[str]) -> Iterator[_Body]:
-    """Hunk bodies in diff order, read from lines whose structure unidiff has checked."""
-    in_file = False
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        in_file = in_file or line.startswith("+++ ")
-        match = _HUNK_HEADER.match(line) if in_file else None
-        if match is None:
-            continue
-        body, index = _read_body(lines, index, match)
-        yield body
-
-
-def _read_body(lines: list[str], index: int, match: re.Match[str]) -> tuple[_Body, int]:
-    old_no, new_no = int(match[1]), int(match[3])
-    old_left = 1 if match[2] is None else int(match[2])
-    new_left = 1 if match[4] is None else int(match[4])
-    header, added, removed, context = index, [], [], []
-    end = len(lines)
-    while (old_left > 0 or new_left > 0) and index < end:
-        line = lines[index]
-        index += 1
-        kind = line[:1]
-        if kind == "+":
-            added.append(Line(new_no, line[1:].rstrip("\r\n")))
-            new_no += 1
-            new_left -= 1
-        elif kind == "-":
-            removed.append(Line(old_no, line[1:].rstrip("\r\n")))
-            old_no += 1
-            old_left -= 1
-        elif kind == " " or kind == "\n" or not kind:  # some tools strip an empty line's space
-            context.append(Line(new_no, line[1:].rstrip("\r\n")))
-            old_no += 1
-            new_no += 1
-            old_left -= 1
-            new_left -= 1
-    while index < len(lines) and lines[index].startswith("\\"):
-        index += 1  # "\ No newline at end of file"
-    body = _Body(header, int(match[1]), int(match[3]), tuple(added), tuple(removed), tuple(context))
-    return body, index
-
-
 def _hunk(
     path: str,
     language: str,
     hunk: UnifiedHunk,
-    body: _Body | None,
+    body: Body | None,
     seen: dict[str, int],
     origin: str,
 ) -> Hunk:

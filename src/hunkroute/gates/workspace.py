@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from hunkroute.config import Config, GateConfig
+from hunkroute.config.schema import GATE_CONFIG_NAMES, TOOL_READ_NAMES
 from hunkroute.diff.source import Snapshot
 from hunkroute.errors import ConfigError
 from hunkroute.gates import GATES
@@ -22,8 +23,6 @@ from hunkroute.gates.interface import GateJob, GateResult, GateUnavailable
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.model import Finding
 
-# Root config files of the repository that the tools read; copied into every tree of a batch.
-USER_CONFIG_NAMES = ("pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit")
 BASE = ""  # the tree of the unpatched new versions
 
 
@@ -40,10 +39,15 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class GateSetup:
-    """What every batch of a run shares: the enabled gates and the repository's config files."""
+    """What every batch of a run shares: the enabled gates and the repository's config files.
+
+    ``pinned``: the config files come from the PR's base (CI), so a changed file that the tools
+    would read as their config (a nested ruff.toml, a .semgrepignore) is not written to the tree.
+    """
 
     gates: tuple[GateConfig, ...]
     user_configs: Mapping[str, str]
+    pinned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +62,14 @@ class ScanResult:
         return self.findings.get((tree, path), ())
 
 
-def build_setup(config: Config, snapshot: Snapshot) -> GateSetup:
-    """Enabled gates with paths resolved (next to the config file), and the repo's tool configs."""
+def build_setup(config: Config, snapshot: Snapshot, pinned: bool = False) -> GateSetup:
+    """Enabled gates with paths resolved (next to the config file), and the repo's tool configs
+    read from ``snapshot`` (the PR's base when ``pinned``)."""
     base = Path(config.source).parent
     gates = tuple(_resolved(gate, base, config.source) for gate in config.gates)
-    found = {name: snapshot.read(name) for name in USER_CONFIG_NAMES}
+    found = {name: snapshot.read(name) for name in GATE_CONFIG_NAMES}
     texts = {name: data.decode("utf-8", "replace") for name, data in found.items() if data}
-    return GateSetup(gates, texts)
+    return GateSetup(gates, texts, pinned)
 
 
 def _resolved(gate: GateConfig, base: Path, source: str) -> GateConfig:
@@ -91,10 +96,11 @@ def scan(
         return ScanResult({}, (), ())
     with tempfile.TemporaryDirectory(prefix="hunkroute-gates-") as temp:
         root = str(Path(temp).resolve())
-        folders = _write(root, targets, setup.user_configs)
-        files = {_key(folders, t): t.text for t in targets}
-        languages = {_key(folders, t): t.language for t in targets}
-        partial = frozenset(_key(folders, t) for t in targets if t.partial)
+        written = [t for t in targets if not (setup.pinned and _tool_reads(t.path))]
+        folders = _write(root, written, setup.user_configs)
+        files = {_key(folders, t): t.text for t in written}
+        languages = {_key(folders, t): t.language for t in written}
+        partial = frozenset(_key(folders, t) for t in written if t.partial)
         trees = tuple(folders.values())
         jobs = [
             GateJob(root, files, languages, trees, gate, setup.user_configs, partial)
@@ -103,6 +109,10 @@ def scan(
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
             outcomes = list(pool.map(lambda job: runner.run(GATES[job.settings.name], job), jobs))
     return _collect(outcomes, {folder: tree for tree, folder in folders.items()})
+
+
+def _tool_reads(path: str) -> bool:
+    return PurePosixPath(path).name in TOOL_READ_NAMES
 
 
 def _key(folders: Mapping[str, str], target: Target) -> str:

@@ -150,19 +150,29 @@ class RoundBook:
         """Store the judged findings; hunks with a rejected suggestion may try another model."""
         assert outcome.answer is not None
         rejected: list[Hunk] = []
-        reasons: list[str] = []
+        reasons: list[str] = []  # every rejected hunk's, for the next model's prompt
         for hunk in outcome.work.hunks:
-            judged = []
-            for f in outcome.answer.findings.get(hunk.id, ()):
-                verdict = verdicts.get(Candidate(hunk, f)) if f.suggestion is not None else None
-                judged.append(replace(f, validated=bool(verdict and verdict.accepted)))
-                if verdict is not None and not verdict.accepted:
-                    reasons.append(_reason(f, verdict))
-            self.findings[hunk.id] = tuple(judged)
-            if len(reasons) and (not rejected or rejected[-1] is not hunk):
+            judged, hunk_reasons = self._judged(hunk, outcome.answer, verdicts)
+            self.findings[hunk.id] = judged
+            if hunk_reasons:
                 rejected.append(hunk)
-                self._mark_rejected(hunk.id, reasons)
+                reasons += hunk_reasons
+                self._mark_rejected(hunk.id, hunk_reasons)
         return self._retry(outcome, rejected, reasons)
+
+    @staticmethod
+    def _judged(
+        hunk: Hunk, answer: Answer, verdicts: Mapping[Candidate, Verdict]
+    ) -> tuple[tuple[Finding, ...], list[str]]:
+        """One hunk's findings marked validated or not, and why its suggestions were rejected."""
+        judged = []
+        reasons = []
+        for f in answer.findings.get(hunk.id, ()):
+            verdict = verdicts.get(Candidate(hunk, f)) if f.suggestion is not None else None
+            judged.append(replace(f, validated=bool(verdict and verdict.accepted)))
+            if verdict is not None and not verdict.accepted:
+                reasons.append(_reason(f, verdict))
+        return tuple(judged), reasons
 
     def _mark_rejected(self, hunk_id: str, reasons: Sequence[str]) -> None:
         last = self.attempts[hunk_id][-1]

@@ -166,13 +166,17 @@ def plan(
 def select(
     candidates: Sequence[Planned], min_severity: Severity, limit: int
 ) -> tuple[list[Planned], list[Unposted]]:
-    """Apply ``comment_min_severity`` and ``max-comments``, keeping the most severe."""
+    """Apply ``comment_min_severity`` and ``max-comments``, keeping the most severe.
+
+    hunkroute's own notes (a trusted file the PR changed, issue 11) pass the severity floor: the
+    author must learn that the change had no effect on this run."""
     floor = SEVERITY_RANK[min_severity]
     ordered = sorted(candidates, key=_rank)
     chosen: list[Planned] = []
     held: list[Unposted] = []
     for item in ordered:
-        if SEVERITY_RANK[item.finding.severity] < floor:
+        own = item.finding.source == "hunkroute"
+        if SEVERITY_RANK[item.finding.severity] < floor and not own:
             held.append(Unposted(item.finding, f"below comment_min_severity ({min_severity})"))
         elif len(chosen) >= limit:
             held.append(Unposted(item.finding, f"over max-comments ({limit})"))
