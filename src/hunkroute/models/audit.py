@@ -1,0 +1,163 @@
+"""Which hunks a second model is also asked about, so that learning sees what routing hides.
+
+A silent miss (a model that finds nothing where there was something) is invisible to the
+gates; only asking a second model about the same hunk shows it. Two ways, both ordinary
+budgeted calls of one hunk each:
+
+- an **exploration** asks a cheaper model too about a hunk the plan gave to the category's best
+  model: cheap, and it answers "would this cheaper model have found it?" directly;
+- an **audit** asks the best model too about a hunk the plan gave to a cheaper one: dear, and
+  the only way to keep checking a pair that routing already trusts.
+
+On a hunk that is audited the best model's answer is there anyway, so the other models may be
+explored on it too. Which hunks: a deterministic draw per (hunk id, model) against a rate that
+is 1 while the pair has fewer than ``learning.min_samples`` comparisons, then follows what the
+one question routing asks of it — is it good enough for the category? — may still cost if
+answered wrong, down to ``MIN_RATE`` once that is settled. How much: hunks that need no audit
+first, then the rest, cheapest first, a hunk's calls all or none, while they fit
+``learning.audit_share`` of the budget and what the run left of it — so the run's reservations
+plus the audits' never exceed the budget.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from hunkroute.config import Config, ProviderConfig
+from hunkroute.model import Route
+from hunkroute.models.learning import PairEvidence, best_for, posterior, prior_recall
+from hunkroute.plan import PROMPT_OVERHEAD_CHARS, PlanItem, hunk_chars, request_cost
+from hunkroute.plan import tokens_for_chars as tokens
+
+AuditKind = Literal["audit", "explore"]
+MIN_RATE = 0.04  # a known pair is still checked now and then: code and models change
+FULL_LOSS = 0.5  # quality points a wrong eligibility call may cost in expectation: always check
+
+
+@dataclass(frozen=True, slots=True)
+class AuditCall:
+    """One extra request: ``model`` asked about one hunk the plan gave to ``routed``.
+
+    An audit asks ``best`` and judges ``routed``; an exploration asks and judges ``model``.
+    """
+
+    hunk_id: str
+    category: str
+    model: str
+    routed: str
+    best: str  # whose answer the comparison takes as the truth
+    kind: AuditKind
+    est_input_tokens: int
+    max_output_tokens: int
+    reservation_nano: int
+
+
+def draw(hunk_id: str, model: str) -> float:
+    """A number in [0, 1) fixed by the hunk and the model: the same ledger, the same audits."""
+    digest = hashlib.sha256(f"{hunk_id}\0{model}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def rate(
+    evidence: PairEvidence | None,
+    provider: ProviderConfig,
+    best: ProviderConfig,
+    min_samples: int,
+    min_quality: float,
+) -> float:
+    """How often to compare this pair with the best model: always until it is known, then in
+    proportion to what deciding "good enough for ``min_quality``?" on the mean may still cost.
+
+    That cost is the expected quality lost on the wrong side of the line (the normal loss
+    function of the posterior, in quality points): large while the posterior is wide near the
+    line, small once it is narrow or far from it. ``FULL_LOSS`` or more is checked every time.
+    """
+    if evidence is None or evidence.compared < min_samples:
+        return 1.0
+    belief = posterior(evidence, prior_recall(provider, best, evidence.category))
+    scale = best.quality_for(evidence.category)
+    spread = max(scale * belief.sd, 1e-9)
+    z = abs(scale * belief.mean - min_quality) / spread
+    density = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    loss = spread * (density - z * 0.5 * math.erfc(z / math.sqrt(2)))
+    return max(MIN_RATE, min(1.0, loss / FULL_LOSS))
+
+
+def allowance(config: Config, budget_nano: int, reserved_nano: int) -> int:
+    """What audits may reserve: their share of the budget, and no more than is left of it."""
+    return max(0, min(int(budget_nano * config.learning.audit_share), budget_nano - reserved_nano))
+
+
+def choose(
+    routes: Sequence[Route],
+    items: Sequence[PlanItem],
+    config: Config,
+    providers: Sequence[ProviderConfig],
+    evidence: Mapping[tuple[str, str], PairEvidence],
+    allowance_nano: int,
+) -> tuple[AuditCall, ...]:
+    """The audits and explorations of a run's routes, within ``allowance_nano`` together.
+
+    A hunk's calls are booked together or not at all, since an exploration of a hunk the best
+    model was not routed to needs that hunk's audit; hunks that need no audit go first.
+    """
+    left = allowance_nano
+    hunks = {item.hunk.id: item for item in items}
+    groups = [
+        _wanted(route, hunks[route.hunk_id], config, providers, evidence)
+        for route in routes
+        if route.model is not None and route.hunk_id in hunks
+    ]
+    groups.sort(
+        key=lambda g: (any(c.kind == "audit" for c in g), _cost(g), g[0].hunk_id if g else "")
+    )
+    chosen: list[AuditCall] = []
+    for group in groups:
+        if group and _cost(group) <= left:
+            chosen += group
+            left -= _cost(group)
+    return tuple(sorted(chosen, key=lambda c: (c.hunk_id, c.model)))
+
+
+def _cost(group: Sequence[AuditCall]) -> int:
+    return sum(c.reservation_nano for c in group)
+
+
+def _wanted(
+    route: Route,
+    item: PlanItem,
+    config: Config,
+    providers: Sequence[ProviderConfig],
+    evidence: Mapping[tuple[str, str], PairEvidence],
+) -> list[AuditCall]:
+    """The calls one hunk draws: an audit of its routed model by the best one, and, where the
+    best model's answer will be there, explorations of the other models."""
+    best = best_for(providers, route.category)
+    category = config.categories.get(route.category)
+    if best is None or category is None or route.model is None:
+        return []
+    in_tokens = tokens(PROMPT_OVERHEAD_CHARS + hunk_chars(item.hunk, category))
+    out_tokens = category.max_output_tokens
+
+    def call(asked: ProviderConfig, judged: ProviderConfig, kind: AuditKind) -> AuditCall | None:
+        fits = in_tokens + out_tokens <= asked.context_window and judged.supports(route.category)
+        known = evidence.get((judged.name, route.category))
+        odds = rate(known, judged, best, config.learning.min_samples, category.min_quality)
+        if not fits or draw(route.hunk_id, judged.name) >= odds:
+            return None
+        cost = request_cost(asked, in_tokens, out_tokens)
+        return AuditCall(route.hunk_id, route.category, asked.name, route.model or "", best.name,
+                         kind, in_tokens, out_tokens, cost)  # fmt: skip
+
+    calls: list[AuditCall | None] = []
+    if route.model != best.name:
+        calls.append(call(best, next(p for p in providers if p.name == route.model), "audit"))
+        if calls[0] is None:
+            return []
+    others = (p for p in providers if p.name not in (best.name, route.model))
+    calls += [call(p, p, "explore") for p in others]
+    return [c for c in calls if c is not None]
