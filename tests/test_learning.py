@@ -33,7 +33,7 @@ def test_a_cheap_model_that_misses_review_learns_a_low_quality() -> None:
     evidence = [PairEvidence("cheap", "review", compared=24, matched=6, accepted=7, rejected=9)]
     learned = learn(evidence, PROVIDERS, min_samples=8)[("cheap", "review")]
     assert learned.claimed == 8.7
-    assert 2.5 < learned.quality < 3.5
+    assert 3.5 < learned.quality < 4.5
     assert learned.reason == (
         f"learned {learned.quality:.1f} on review from 24 audits (claimed 8.7; gates passed 7/16)"
     )
@@ -62,8 +62,8 @@ def test_posterior_narrows_with_evidence() -> None:
     cheap, _, premium = PROVIDERS
     prior = prior_recall(cheap, premium, "review")
     assert abs(prior - 8.7 / 9.4) < 1e-9
-    few = posterior(PairEvidence("cheap", "review", 4, 1), prior)
-    many = posterior(PairEvidence("cheap", "review", 40, 10), prior)
+    few = posterior(PairEvidence("cheap", "review", 4, 1), prior, 8)
+    many = posterior(PairEvidence("cheap", "review", 40, 10), prior, 8)
     assert many.sd < few.sd
     assert abs(many.mean - 0.25) < abs(few.mean - 0.25)
 
@@ -84,3 +84,9 @@ def test_add_sums_evidence_per_pair() -> None:
     table = add({}, "cheap", "review", compared=1, matched=1)
     table = add(table, "cheap", "review", compared=1, rejected=1)
     assert table[("cheap", "review")] == PairEvidence("cheap", "review", 2, 1, 0, 1)
+
+
+def test_one_miss_in_min_samples_does_not_sink_an_honest_model() -> None:
+    # mid claims 8.9 and is that good (ratio 0.95); one unlucky miss in 8 is not proof otherwise
+    evidence = [PairEvidence("mid", "review", compared=8, matched=7)]
+    assert learn(evidence, PROVIDERS, min_samples=8)[("mid", "review")].quality >= 8.5

@@ -78,7 +78,7 @@ def rate(
     """
     if evidence is None or evidence.compared < min_samples:
         return 1.0
-    belief = posterior(evidence, prior_recall(provider, best, evidence.category))
+    belief = posterior(evidence, prior_recall(provider, best, evidence.category), min_samples)
     scale = best.quality_for(evidence.category)
     spread = max(scale * belief.sd, 1e-9)
     z = abs(scale * belief.mean - min_quality) / spread

@@ -6,13 +6,16 @@ A comparison is a hunk both were asked about (an audit: the best model also aske
 cheaper model's hunk; or an exploration: a cheaper model also asked about the best model's
 hunk) on which the best model found a validated fix; it *matched* when the other model found a
 validated fix there too. So each pair has a Beta posterior on its recall relative to the best
-model, whose mean starts at ``claim / best claim`` worth ``PRIOR_WEIGHT`` comparisons, and
+model, whose mean starts at ``claim / best claim`` worth ``learning.min_samples`` comparisons,
+and
 
     learned quality = best claim × posterior mean recall.
 
-This is the issue's suggestion, kept because the frontier bench (``bench/frontier.py``) shows
-it separating the claims that lie both ways within ``learning.min_samples`` comparisons. A pair
-with fewer comparisons routes on its claim; the best model of a category is the yardstick, so
+The claim weighs as much as the first ``min_samples`` comparisons, so a learned quality takes
+over only once the evidence is at least as heavy as the claim; with a lighter prior (4) the
+frontier bench saw an honest model (true ratio 0.95) pushed under ``min_quality`` by one miss
+in 8 and routed around for a third of the stream. A pair with fewer comparisons routes on its
+claim; the best model of a category is the yardstick, so
 its own quality stays its claim. Gate results (suggestions accepted and rejected by the gates)
 go into the explanation, not the number: a rejected suggestion is already a miss in every
 comparison it takes part in.
@@ -26,8 +29,6 @@ from dataclasses import dataclass
 
 from hunkroute.config import ProviderConfig
 from hunkroute.model import Finding, LearnedQuality
-
-PRIOR_WEIGHT = 4.0  # the claim counts as this many comparisons: a few honest ones outweigh it
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +75,11 @@ def prior_recall(provider: ProviderConfig, best: ProviderConfig, category: str) 
     return min(0.99, max(0.01, ratio))
 
 
-def posterior(evidence: PairEvidence | None, prior: float) -> Posterior:
-    """The claim's prior updated by the pair's comparisons."""
+def posterior(evidence: PairEvidence | None, prior: float, weight: float) -> Posterior:
+    """The claim's prior, worth ``weight`` comparisons, updated by the pair's comparisons."""
     matched = evidence.matched if evidence else 0
     missed = (evidence.compared - evidence.matched) if evidence else 0
-    return Posterior(PRIOR_WEIGHT * prior + matched, PRIOR_WEIGHT * (1 - prior) + missed)
+    return Posterior(weight * prior + matched, weight * (1 - prior) + missed)
 
 
 def learn(
@@ -94,7 +95,8 @@ def learn(
             continue
         if item.compared < min_samples or not provider.supports(item.category):
             continue
-        recall = posterior(item, prior_recall(provider, best, item.category)).mean
+        prior = prior_recall(provider, best, item.category)
+        recall = posterior(item, prior, min_samples).mean
         quality = round(best.quality_for(item.category) * recall, 1)
         claimed = provider.quality_for(item.category)
         reason = explain(item, quality, claimed)
