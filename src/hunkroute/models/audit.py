@@ -11,10 +11,11 @@ budgeted calls of one hunk each:
 
 On a hunk that is audited the best model's answer is there anyway, so the other models may be
 explored on it too. Which hunks: a deterministic draw per (hunk id, model) against a rate that
-is 1 while the pair has fewer than ``learning.min_samples`` comparisons, then follows what the
-one question routing asks of it — is it good enough for the category? — may still cost if
-answered wrong, down to ``MIN_RATE`` once that is settled. How much: hunks that need no audit
-first, then the rest, cheapest first, a hunk's calls all or none, while they fit
+follows what the one question routing asks of the pair — is it good enough for the category? —
+may still cost if answered wrong: high while few comparisons leave the posterior wide, or while
+they contradict the claim routing still uses, down to ``MIN_RATE`` once that is settled.
+How much: hunks that need no audit first, then the rest, cheapest first, a hunk's calls all or
+none, while they fit
 ``learning.audit_share`` of the budget and what the run left of it — so the run's reservations
 plus the audits' never exceed the budget.
 """
@@ -27,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from hunkroute.config import Config, ProviderConfig
+from hunkroute.config import CategoryConfig, Config, ProviderConfig
 from hunkroute.model import Route
 from hunkroute.models.learning import PairEvidence, best_for, posterior, prior_recall
 from hunkroute.plan import PROMPT_OVERHEAD_CHARS, PlanItem, hunk_chars, request_cost
@@ -66,24 +67,30 @@ def rate(
     evidence: PairEvidence | None,
     provider: ProviderConfig,
     best: ProviderConfig,
+    category: CategoryConfig,
     min_samples: int,
-    min_quality: float,
 ) -> float:
-    """How often to compare this pair with the best model: always until it is known, then in
-    proportion to what deciding "good enough for ``min_quality``?" on the mean may still cost.
+    """How often to compare this pair with the best model: in proportion to the quality the
+    routing call in force ("good enough for ``min_quality``?") may lose, under the posterior.
 
-    That cost is the expected quality lost on the wrong side of the line (the normal loss
-    function of the posterior, in quality points): large while the posterior is wide near the
-    line, small once it is narrow or far from it. ``FULL_LOSS`` or more is checked every time.
+    The call in force is made on the claim until ``min_samples`` comparisons, then on the
+    learned quality. Its expected loss (quality points on the wrong side of the line, normal
+    approximation) is large while the posterior is wide near the line or disagrees with the
+    claim still in force, and small once the answer is settled; ``FULL_LOSS`` or more is
+    checked on every hunk.
     """
-    if evidence is None or evidence.compared < min_samples:
-        return 1.0
-    belief = posterior(evidence, prior_recall(provider, best, evidence.category), min_samples)
-    scale = best.quality_for(evidence.category)
-    spread = max(scale * belief.sd, 1e-9)
-    z = abs(scale * belief.mean - min_quality) / spread
-    density = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
-    loss = spread * (density - z * 0.5 * math.erfc(z / math.sqrt(2)))
+    belief = posterior(evidence, prior_recall(provider, best, category.name), min_samples)
+    scale = best.quality_for(category.name)
+    mean, spread = scale * belief.mean, max(scale * belief.sd, 1e-9)
+    known = evidence is not None and evidence.compared >= min_samples
+    in_force = mean if known else provider.quality_for(category.name)
+    k = (category.min_quality - mean) / spread
+    density = math.exp(-k * k / 2) / math.sqrt(2 * math.pi)
+    below = 0.5 * math.erfc(-k / math.sqrt(2))  # P(quality < min_quality)
+    if in_force >= category.min_quality:  # routed as good enough: loss if it is not
+        loss = spread * (density + k * below)
+    else:  # left out: loss if it is good enough after all
+        loss = spread * (density - k * (1 - below))
     return max(MIN_RATE, min(1.0, loss / FULL_LOSS))
 
 
@@ -146,7 +153,7 @@ def _wanted(
     def call(asked: ProviderConfig, judged: ProviderConfig, kind: AuditKind) -> AuditCall | None:
         fits = in_tokens + out_tokens <= asked.context_window and judged.supports(route.category)
         known = evidence.get((judged.name, route.category))
-        odds = rate(known, judged, best, config.learning.min_samples, category.min_quality)
+        odds = rate(known, judged, best, category, config.learning.min_samples)
         if not fits or draw(route.hunk_id, judged.name) >= odds:
             return None
         cost = request_cost(asked, in_tokens, out_tokens)
