@@ -142,3 +142,14 @@ def test_allowance_is_the_share_or_what_is_left() -> None:
     assert allowance(conf, 1000, 0) == 100
     assert allowance(conf, 1000, 950) == 50
     assert allowance(conf, 1000, 1000) == 0
+
+
+def test_exploration_rate_brings_the_audit_it_needs() -> None:
+    # cheap is settled good on review (its own audits at the floor); mid is unknown, so it is
+    # explored, and each exploration brings the best model's answer to compare with
+    settled = {("cheap", "review"): PairEvidence("cheap", "review", 400, 396)}
+    _, calls = run_choose(cfg(), items("review", 40), settled)
+    explored = {c.hunk_id for c in calls if c.kind == "explore"}
+    audited = {c.hunk_id for c in calls if c.kind == "audit"}
+    assert explored and explored <= audited
+    assert len(audited) > 40 * MIN_RATE * 2

@@ -141,8 +141,9 @@ def _wanted(
     providers: Sequence[ProviderConfig],
     evidence: Mapping[tuple[str, str], PairEvidence],
 ) -> list[AuditCall]:
-    """The calls one hunk draws: an audit of its routed model by the best one, and, where the
-    best model's answer will be there, explorations of the other models."""
+    """The calls one hunk draws: explorations of the models other than the routed and the best
+    one, and an audit of the routed model by the best one — drawn for its own sake, or brought
+    along by an exploration, which needs the best model's answer to compare with."""
     best = best_for(providers, route.category)
     category = config.categories.get(route.category)
     if best is None or category is None or route.model is None:
@@ -150,21 +151,22 @@ def _wanted(
     in_tokens = tokens(PROMPT_OVERHEAD_CHARS + hunk_chars(item.hunk, category))
     out_tokens = category.max_output_tokens
 
-    def call(asked: ProviderConfig, judged: ProviderConfig, kind: AuditKind) -> AuditCall | None:
+    def call(
+        asked: ProviderConfig, judged: ProviderConfig, kind: AuditKind, needed: bool = False
+    ) -> AuditCall | None:
         fits = in_tokens + out_tokens <= asked.context_window and judged.supports(route.category)
         known = evidence.get((judged.name, route.category))
         odds = rate(known, judged, best, category, config.learning.min_samples)
-        if not fits or draw(route.hunk_id, judged.name) >= odds:
+        if not fits or not (needed or draw(route.hunk_id, judged.name) < odds):
             return None
         cost = request_cost(asked, in_tokens, out_tokens)
         return AuditCall(route.hunk_id, route.category, asked.name, route.model or "", best.name,
                          kind, in_tokens, out_tokens, cost)  # fmt: skip
 
-    calls: list[AuditCall | None] = []
-    if route.model != best.name:
-        calls.append(call(best, next(p for p in providers if p.name == route.model), "audit"))
-        if calls[0] is None:
-            return []
-    others = (p for p in providers if p.name not in (best.name, route.model))
-    calls += [call(p, p, "explore") for p in others]
-    return [c for c in calls if c is not None]
+    others = [p for p in providers if p.name not in (best.name, route.model)]
+    explores = [c for c in (call(p, p, "explore") for p in others) if c is not None]
+    if route.model == best.name:
+        return explores
+    routed = next(p for p in providers if p.name == route.model)
+    audit = call(best, routed, "audit", needed=bool(explores))
+    return [audit, *explores] if audit is not None else []
