@@ -144,6 +144,9 @@ def test_classify_rules() -> None:
         ("a: [\n", "c.yaml:2: invalid YAML"),
         ("max_attempts: 1.5\n", "max_attempts: expected a whole number, got a number"),
         ("categories:\n  review: {upgrade: maybe}\n", "review.upgrade: expected true or false"),
+        ("learning:\n  audit_share: 2\n", "c.yaml:2: learning.audit_share: must be at most 1.0"),
+        ("learning:\n  min_samples: 0\n", "c.yaml:2: learning.min_samples: must be at least 1"),
+        ("learning:\n  audits: 3\n", "c.yaml:2: learning.audits: unknown key"),
     ],
 )  # fmt: skip
 def test_bad_config_names_file_line_and_key(text: str, message: str) -> None:
@@ -203,3 +206,9 @@ def test_tests_section_overrides_the_schema_defaults() -> None:
 def test_only_listed_providers_are_marked_as_the_users() -> None:
     assert not any(p.listed for p in config.load(None).providers)  # the whole catalogue
     assert all(p.listed for p in config.load(SEED).providers)
+
+
+def test_learning_section() -> None:
+    assert config.loads("", "c.yaml").learning == config.LearningConfig()
+    loaded = config.loads("learning: {enabled: false, audit_share: 0.2, min_samples: 5}\n", "c")
+    assert loaded.learning == config.LearningConfig(False, 0.2, 5)

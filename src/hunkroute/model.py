@@ -184,6 +184,21 @@ class Batch:
 
 
 @dataclass(frozen=True, slots=True)
+class LearnedQuality:
+    """A model's quality for a category as measured on this codebase, beside its claim."""
+
+    model: str
+    category: str
+    quality: float
+    claimed: float
+    reason: str  # e.g. "learned 3.1 on review from 24 audits (claimed 8.7)"
+
+
+Learned = Mapping[tuple[str, str], LearnedQuality]
+"""Learned quality by (provider name, category); a pair not in it routes on its claim."""
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """Routes for every hunk, the batches to send, and what they may cost at worst."""
 
@@ -193,6 +208,7 @@ class Plan:
     premium_baseline_nano: int
     # Each model-worthy hunk's estimate at the best model: the honest baseline's "not sent" part.
     premium_estimates: Mapping[str, int] = field(default_factory=dict)
+    learned: tuple[LearnedQuality, ...] = ()  # what routing used instead of the claims
 
     @property
     def reserved_nano(self) -> int:

@@ -32,6 +32,7 @@ from hunkroute.model import (
     HunkResult,
     HunkStatus,
     Judge,
+    Learned,
     Plan,
     Report,
     Route,
@@ -41,7 +42,7 @@ from hunkroute.model import (
 from hunkroute.models.baseline import honest_baseline
 from hunkroute.models.rounds import ModelStage
 from hunkroute.models.spend import Identity, LedgerAccess, Shared, books_for, close_books
-from hunkroute.plan import PlanItem, make_plan
+from hunkroute.plan import PlanItem, make_plan, with_learned
 
 if TYPE_CHECKING:  # execute brings httpx and the providers: imported only when a model is called
     from hunkroute.models.execute import Progress
@@ -85,15 +86,17 @@ def prepare(
     for_plan_only: bool = False,
     tools: ToolRunner | None = None,
     budget_nano: int | None = None,
+    learned: Learned | None = None,
 ) -> Prepared:
-    """Parse, prescan, classify and plan (within ``budget_nano``, default ``budget_usd``)."""
+    """Parse, prescan, classify and plan (within ``budget_nano``, default ``budget_usd``; on
+    ``learned`` quality where a pair has it)."""
     changes = diff.parse(diff.decode(loaded.data), config.files, loaded.origin)
     gated = _gate(changes, loaded, config, tools or ToolRunner(env), for_plan_only)
     items = tuple(_items(changes, config, options, gated.findings, loaded.snapshot))
     planned, callable_, notes = _providers(config, options, env, for_plan_only)
     budget = usd_to_nano(config.budget_usd) if budget_nano is None else budget_nano
     fast = options.interactive and config.precommit.prefer_low_latency
-    plan = make_plan(items, config, planned, budget, interactive=fast)
+    plan = make_plan(items, config, planned, budget, interactive=fast, learned=learned)
     notes = (*notes, *gated.notes, *_plan_notes(plan))
     return Prepared(
         changes,
@@ -265,6 +268,7 @@ def run(
     judge: Judge | None = None,
     progress: Progress | None = None,
     ledger: LedgerAccess | None = None,
+    learned: Learned | None = None,
 ) -> Report:
     """The whole job: everything ``prepare`` does, then models and gates, then the report.
 
@@ -273,7 +277,8 @@ def run(
     """
     who = Identity(options.repo, options.pr, options.head_sha)
     books = books_for(ledger or LedgerAccess(), config, who, options.offline)
-    prepared = prepare(loaded, config, options, env, budget_nano=books.budget_nano)
+    prepared = prepare(loaded, config, options, env, budget_nano=books.budget_nano,
+                       learned=learned)  # fmt: skip
     models = _model_stage(prepared, loaded, config, options, env, judge, progress, books.shared)
     pairs = zip(prepared.items, prepared.plan.routes, strict=True)
     hunks = tuple(
@@ -324,7 +329,7 @@ def _model_stage(
         plan=prepared.plan,
         items={item.hunk.id: item for item in prepared.items},
         config=config,
-        providers=prepared.providers,
+        providers=_as_planned(prepared),
         keys={p.name: env.get(p.api_key_env) if p.api_key_env else None
               for p in prepared.providers},
         files={path: _read_text(loaded, path) for path in sorted(files)},
@@ -332,6 +337,12 @@ def _model_stage(
         deadline_s=config.precommit.deadline_s if options.interactive else None,
     )  # fmt: skip
     return execute.run(job, judge or prepared.judge, progress=progress, shared=shared)
+
+
+def _as_planned(prepared: Prepared) -> tuple[ProviderConfig, ...]:
+    """The providers with the quality the plan routed on, so fallbacks rank them the same way."""
+    learned = {(q.model, q.category): q for q in prepared.plan.learned}
+    return with_learned(prepared.providers, learned)
 
 
 def _read_text(loaded: LoadedDiff, path: str) -> str | None:

@@ -5,7 +5,8 @@ Pure and deterministic. The steps, each a small function:
 1. hunks that need no model (skip, size caps) get a route with the reason and no cost;
 2. the rest are grouped per file and category into requests that fit the model's context;
 3. each request goes to the best-value eligible model (quality per dollar, the seed's "value
-   efficiency"), among models that support the category and reach its ``min_quality``;
+   efficiency"), among models that support the category and reach its ``min_quality``; quality
+   is what was learned on this codebase where ``learned`` has the pair, else the config's claim;
    — except hunks with a blocking prescan finding when ``escalate_on_findings`` is on: they
    start on the highest-quality model (evidence of risk, not spare budget, buys the upgrade);
 4. requests are booked riskiest first; what does not fit the budget tries a cheaper model, then
@@ -29,6 +30,7 @@ from hunkroute.model import (
     Classification,
     Hunk,
     HunkStatus,
+    Learned,
     Plan,
     Route,
     token_cost_nano,
@@ -104,8 +106,13 @@ def make_plan(
     providers: Sequence[ProviderConfig],
     budget_nano: int,
     interactive: bool = False,
+    learned: Learned | None = None,
 ) -> Plan:
     """Route every hunk; the sum of reservations never exceeds ``budget_nano``."""
+    learned = learned or {}
+    claimed = providers
+    providers = with_learned(providers, learned)
+    config = replace(config, providers=with_learned(config.providers, learned))
     routes: dict[str, Route] = {}
     worthy: list[PlanItem] = []
     for item in items:
@@ -122,10 +129,22 @@ def make_plan(
     booked = _upgrade(booked, config, pool, budget_nano)
     batches = tuple(replace(b, id=f"b{i + 1}") for i, b in enumerate(booked))
     for batch in batches:
-        routes.update(_routes_for(batch, config))
+        routes.update(_routes_for(batch, config, learned))
     ordered = tuple(routes[item.hunk.id] for item in items)
-    estimates = premium_estimates(worthy, config, providers)
-    return Plan(budget_nano, ordered, batches, sum(estimates.values()), estimates)
+    estimates = premium_estimates(worthy, config, claimed)
+    used = tuple(learned[key] for key in sorted(learned))
+    return Plan(budget_nano, ordered, batches, sum(estimates.values()), estimates, used)
+
+
+def with_learned(
+    providers: Sequence[ProviderConfig], learned: Learned
+) -> tuple[ProviderConfig, ...]:
+    """The providers with their learned quality in place of the claim, pair by pair."""
+    result = []
+    for p in providers:
+        mine = {cat: q.quality for (name, cat), q in learned.items() if name == p.name}
+        result.append(replace(p, quality={**p.quality, **mine}) if mine else p)
+    return tuple(result)
 
 
 def _no_model_reason(item: PlanItem, config: Config) -> Route | None:
@@ -378,11 +397,16 @@ def _upgrade(
     return result
 
 
-def _routes_for(batch: Batch, config: Config) -> dict[str, Route]:
+def _routes_for(batch: Batch, config: Config, learned: Learned) -> dict[str, Route]:
     """Routes of a batch's hunks, the reservation shared so the hunks add up to the batch."""
     share, extra = divmod(batch.reservation_nano, len(batch.hunk_ids))
-    provider = config.provider(batch.model)
-    quality = f"{batch.model}: quality {provider.quality_for(batch.category):g}"
+    known = learned.get((batch.model, batch.category))
+    quality = (
+        known.reason
+        if known
+        else f"quality {config.provider(batch.model).quality_for(batch.category):g}"
+    )
+    quality = f"{batch.model}: {quality}"
     if batch.upgraded_from:
         reason = (
             f"{quality}, upgraded from {batch.upgraded_from} with leftover budget "

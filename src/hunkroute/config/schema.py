@@ -183,6 +183,15 @@ class TestsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class LearningConfig:
+    """Routing that learns each model's worth on this code from the ledger's evidence."""
+
+    enabled: bool = True  # takes effect when a ledger is there to learn from
+    audit_share: float = 0.1  # of the budget, at most, for asking a second model about a hunk
+    min_samples: int = 8  # comparisons before a pair's learned quality replaces its claim
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated configuration."""
 
@@ -209,6 +218,7 @@ class Config:
     precommit: PrecommitConfig = field(default_factory=PrecommitConfig)
     github: GitHubConfig = field(default_factory=GitHubConfig)
     tests: TestsConfig = field(default_factory=TestsConfig)
+    learning: LearningConfig = field(default_factory=LearningConfig)
     source: str = "built-in defaults"
 
     def provider(self, name: str) -> ProviderConfig:

@@ -28,6 +28,7 @@ from hunkroute.config.schema import (
     FilesConfig,
     GateConfig,
     GitHubConfig,
+    LearningConfig,
     LimitsConfig,
     PrecommitConfig,
     ProviderConfig,
@@ -78,6 +79,7 @@ def parse_config(data: Any, source: str, lines: Mapping[tuple[str, ...], int]) -
         precommit=_precommit(root.section("precommit")),
         github=_github(root.section("github")),
         tests=_tests(root.section("tests")),
+        learning=_learning(root.section("learning")),
         source=source,
     )
     for reader in (root, routing, validation):
@@ -338,3 +340,17 @@ def _tests(section: Reader) -> TestsConfig:
     )
     section.reject_unknown()
     return tests
+
+
+def _learning(section: Reader) -> LearningConfig:
+    learning = LearningConfig(
+        enabled=section.boolean("enabled", default(LearningConfig, "enabled")),
+        audit_share=section.number(
+            "audit_share", default(LearningConfig, "audit_share"), minimum=0.0, maximum=1.0
+        ),
+        min_samples=section.integer(
+            "min_samples", default(LearningConfig, "min_samples"), minimum=1
+        ),
+    )
+    section.reject_unknown()
+    return learning

@@ -6,7 +6,15 @@ import json
 from typing import Any
 
 from hunkroute import __version__
-from hunkroute.model import Attempt, Finding, HunkResult, Plan, Report, nano_to_usd
+from hunkroute.model import (
+    Attempt,
+    Finding,
+    HunkResult,
+    LearnedQuality,
+    Plan,
+    Report,
+    nano_to_usd,
+)
 from hunkroute.plan import PlanItem
 from hunkroute.report.view import PLAIN, View
 
@@ -105,6 +113,12 @@ def render(report: Report, view: View = PLAIN) -> str:
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
 
 
+def _quality(q: LearnedQuality) -> dict[str, Any]:
+    """A pair's learned quality beside its claim (``plan --format json``)."""
+    fields = {"model": q.model, "category": q.category, "claimed": q.claimed}
+    return {**fields, "learned": q.quality, "reason": q.reason}
+
+
 def plan_to_dict(items: tuple[PlanItem, ...], plan: Plan, notes: tuple[str, ...]) -> dict[str, Any]:
     """The ``plan`` command's JSON: every hunk's route and the requests it would send."""
     hunks = [
@@ -148,5 +162,6 @@ def plan_to_dict(items: tuple[PlanItem, ...], plan: Plan, notes: tuple[str, ...]
         "saving_percent": round((1 - plan.reserved_nano / baseline) * 100, 1) if baseline else 0.0,
         "hunks": hunks,
         "batches": batches,
+        "quality": [_quality(q) for q in plan.learned],
         "notes": list(notes),
     }

@@ -95,6 +95,16 @@ def render(report: Report, view: View = PLAIN) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _learned_rows(plan: Plan) -> list[str]:
+    """Learned beside claimed quality, for the pairs routing used evidence for."""
+    if not plan.learned:
+        return []
+    rows = [["MODEL", "CATEGORY", "CLAIMED", "LEARNED", "FROM"]]
+    rows += [[q.model, q.category, f"{q.claimed:g}", f"{q.quality:g}", q.reason]
+             for q in plan.learned]  # fmt: skip
+    return ["quality learned on this code:", *table(rows)]
+
+
 def render_plan(
     items: Sequence[PlanItem], plan: Plan, notes: Sequence[str], color: bool = False
 ) -> str:
@@ -110,6 +120,7 @@ def render_plan(
         )  # fmt: skip
     lines = table(rows) if items else ["no hunks to review"]
     lines.append(f"{len(plan.batches)} model requests")
+    lines += _learned_rows(plan)
     lines += [paint(f"note: {n}", "dim", color) for n in notes]
     baseline = plan.premium_baseline_nano
     saving = f" (saving {100 * (1 - plan.reserved_nano / baseline):.0f}%)" if baseline else ""
