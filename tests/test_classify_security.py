@@ -107,6 +107,14 @@ def test_the_new_file_names_the_enclosing_function() -> None:
         (["    with self._lock:", "        self.pending.append(job)"],
          ["    self.pending.append(job)"], "lock taken"),
         (["    body = html.escape(message)"], ["    body = message"], "escaping"),
+        (["        self.check_xsrf_cookie()"], [], "guard call added"),
+        (["    verify_signature(payload, key)"], [], "guard call added"),
+        (["    if ORIGIN.fullmatch(origin) is None:"], ["    if ORIGIN.match(origin) is None:"],
+         "fullmatch"),
+        (["    if not origin_matches(pattern, origin):"],
+         ["    if not re.match(pattern, origin):"], "regex match semantics changed"),
+        (['HOST = re.compile(r"^[a-z0-9.-]+$")'], ['HOST = re.compile(r"[a-z0-9.-]+")'],
+         "regex anchored"),
     ],
 )  # fmt: skip
 def test_security_edit_shapes(added: list[str], removed: list[str], reason: str) -> None:
@@ -206,3 +214,47 @@ def test_test_data_and_config_text_files_are_not_documentation(path: str) -> Non
     result = classify(make_hunk(path, 1, ["case: a < b"]), PLAIN)
     assert result.reasons != ("documentation file",)
     assert classify(make_hunk("docs/notes.txt", 1, ["Words."]), PLAIN).category == "skip"
+
+
+def test_a_new_anchored_regex_is_a_definition() -> None:
+    hunk = make_hunk("app/core.py", 3, ['WORD = re.compile(r"^\\w+$")'])
+    assert classify(hunk, PLAIN).category == "boilerplate"
+
+
+def test_items_added_to_a_deny_list_are_review() -> None:
+    hunk = make_hunk("app/links.py", 5, ['    "data:",', '    "vbscript:",'])
+    opener = Line(4, "BLOCKED_SCHEMES = (")
+    hunk = replace(hunk, context=(opener, Line(7, ")")))
+    result = classify(hunk, PLAIN)
+    assert result.category == "review"
+    assert "edits the allow/deny list BLOCKED_SCHEMES" in result.reasons[0]
+    plain = replace(hunk, context=(Line(4, "COLOURS = ("), Line(7, ")")))
+    assert classify(plain, PLAIN).category != "review"
+
+
+def test_a_changed_parameter_default_is_code_in_security_work() -> None:
+    hunk = make_hunk(
+        "app/tokens.py",
+        9,
+        ["    def __init__(self, algorithms, headers=None):"],
+        ["    def __init__(self, algorithms=None, headers=None):"],
+    )
+    context = ClassifyContext(title="Fix CVE-2031-0003: no default algorithms")
+    assert classify(hunk, context).category == "review"
+
+
+def test_an_assert_in_library_code_alone_is_not_review() -> None:
+    hunk = make_hunk("app/cache.py", 10, ["    assert size >= 0"], ["    assert size > 0"])
+    found = (Finding("app/cache.py", 10, 10, "note", "bandit", "B101", "assert used"),)
+    assert classify(hunk, ClassifyContext(prescan=found)).category == "debugging"
+
+
+def test_a_raise_of_the_same_error_reworded_is_not_new_validation() -> None:
+    hunk = make_hunk(
+        "app/auth.py",
+        20,
+        ["        raise OAuthError(description=message)"],
+        ["        raise OAuthError(description=message, state=state)"],
+    )
+    reasons = classify(with_section(hunk, "    def authenticate_client(self):"), PLAIN).reasons
+    assert not any("new validation" in r for r in reasons)

@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from hunkroute.classify import dependencies, edits, patterns, security, signals
+from hunkroute.classify import around, dependencies, edits, patterns, security, signals
 from hunkroute.classify.patterns import TEST_FILE, Signal
 from hunkroute.classify.syntax import SourceFacts
 from hunkroute.config import DEFAULT_CATEGORIES, ClassifyRule
@@ -37,18 +36,14 @@ from hunkroute.model import (
 
 BUILTIN = frozenset({REVIEW, DEBUGGING, BOILERPLATE, SKIP})
 DEFAULT_RISK = {name: int(values["risk"]) for name, values in DEFAULT_CATEGORIES.items()}
-# an issue number alone ("(#1234)") is how merged PRs are named, not a sign of a fix
-FIX_TITLE = re.compile(
-    r"(?i:\b(fix(es|ed)?|bug(fix)?|hotfix|regression|crash(es)?|broken)\b)|"
-    r"\b(?!(?:UTF|SHA|ISO|RFC|HTTP|TLS|SSL|PEP|CVE|GHSA)-)[A-Z][A-Z0-9]+-\d+\b"
-)
-FIX_BRANCH = re.compile(r"(?i:(^|/)(fix|bugfix|hotfix|bug)[/_-]|(^|[/_-])\d+[/_-]|regression)")
 ALGORITHM = re.compile(r"\b(heapq|bisect|deque|lru_cache|memo\w*|dijkstra|dp\[|itertools)\b")
 ARCHITECTURE = re.compile(
     r"\b(ABC|abstractmethod|Protocol|interface|implements|registry|Factory)\b"
 )
 LOOP = re.compile(r"^(\s*)(for|while)\b")
 GATE_REVIEW = frozenset({"bandit", "semgrep", "secrets"})
+# findings that are a hint, not risk on their own: an ``assert`` in library code (issue 12)
+HINTS = frozenset({"B101"})
 RUFF_BUGS = re.compile(r"^(F821|F823|F811|F841|E999|B\d+|PLE\d+)$")
 MAX_REASONS = 4
 DECISIVE = 3.0  # a token signal this strong needs no parse to confirm it
@@ -122,7 +117,7 @@ def _prescan_signals(hunk: Hunk, prescan: tuple[Finding, ...]) -> list[Signal]:
         if f.file != hunk.file or f.end_line < hunk.new_start or f.line > hunk.new_end:
             continue
         if f.source in GATE_REVIEW and (not test or f.source == "secrets"):  # worst one first
-            weight = 3.0 + 0.5 * SEVERITY_RANK[f.severity]
+            weight = 3.0 + 0.5 * SEVERITY_RANK[f.severity] if f.rule not in HINTS else 1.0
             out.append(Signal(REVIEW, weight, f"{f.source} {f.rule}: {f.message}", f.line))
         elif f.source == "ruff" and RUFF_BUGS.match(f.rule):
             out.append(Signal(DEBUGGING, 3.0, f"ruff {f.rule}: {f.message}", f.line))
@@ -150,29 +145,10 @@ def _code_signals(
             *_shape_signals(hunk, added, removed, text, context.categories),
             Signal(BOILERPLATE, 1.5, "test code"),
         ]
-    around = _context_signals(hunk, added, context)
-    if around and _behavioural(found, added, removed):  # title and scope speak for code that acts
-        found += around
+    found += around.signals(
+        hunk, added, removed, found, around.Around(context.title, context.branch, context.source)
+    )
     return found + _shape_signals(hunk, added, removed, text, context.categories)
-
-
-def _behavioural(found: list[Signal], added: Lines, removed: Lines) -> bool:
-    """Code that acts: a condition, an error path, a risky call, or a changed statement that
-    is not plumbing (imports, signatures, parameters passed along)."""
-    if all(security.plumbing(line.text) for line in added + removed):
-        return False
-    return bool(removed) or any(s.category in (REVIEW, DEBUGGING) for s in found)
-
-
-def _context_signals(hunk: Hunk, added: Lines, context: ClassifyContext) -> list[Signal]:
-    """What the PR title, the branch and the enclosing code say about the edit."""
-    found = _title_signals(context.title, context.branch)
-    names = security.section_names(hunk.section)
-    if context.source is not None and added:
-        names = context.source.enclosing(added[0].number)[::-1] + names
-    names += security.section_names("\n".join(line.text for line in added))
-    found += security.boundary_signals(names, hunk.file, added, hunk.removed)
-    return found
 
 
 def _review_signals(hunk: Hunk, added: Lines, text: str) -> list[Signal]:
@@ -256,15 +232,6 @@ def _algorithm_signals(added: Lines, text: str) -> list[Signal]:
 
 def _halved(signal: Signal) -> Signal:
     return Signal(signal.category, signal.weight / 2, f"{signal.reason} in a test", signal.line)
-
-
-def _title_signals(title: str, branch: str) -> list[Signal]:
-    out = [s for s in (security.title_signal(title),) if s is not None]
-    if title and (match := FIX_TITLE.search(title)):
-        out.append(Signal(DEBUGGING, 1.0, f"PR title says fix ({match.group(0)})"))
-    if branch and FIX_BRANCH.search(branch):
-        out.append(Signal(DEBUGGING, 1.0, f"branch {PurePosixPath(branch).as_posix()} says fix"))
-    return out
 
 
 def decide(found: Iterable[Signal], context: ClassifyContext) -> Classification:

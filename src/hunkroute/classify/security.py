@@ -18,18 +18,6 @@ from hunkroute.model import REVIEW, Line
 
 Lines = tuple[Line, ...]
 
-TITLE = re.compile(
-    r"(?i:\bCVE-\d|\bGHSA-|\bvulnerab\w*|\bsecurity\b|\bexploit\w*|\bRCE\b|injection|"
-    r"travers(al|e)|\bXSS\b|\bXSRF\b|\bCSRF\b|\bSSRF\b|open redirect|\bDoS\b|\bReDoS\b|"
-    r"denial[ -]of[ -]service|catastrophic|backtracking|\bbomb\b|smuggl\w*|spoof\w*|"
-    r"timing attack|constant[ -]time|\brace\b|thread[ -]safe|sandbox\w*|\bsanitiz\w*|"
-    r"\bescap(e|es|ing)\b|\btrusted\b|privilege|\bauth(entication|orization)?\b|\bTLS\b|"
-    r"\bcertificate|\bCRLF\b|control char\w*|line feed|carriage return|response splitting|"
-    r"\bquadratic\b|excessive (cpu|memory)|unbounded|\bmalicious|\bharmful|\bunsafe\b|"
-    r"key confusion|\bforbidden\b|header injection|\bbypass\w*|\brestrict\w*|\bharden\w*|"
-    r"\benforc\w*|\btighten\w*)|"
-    r"^Merge (pull request|commit) from (GHSA-|fork\b)"
-)
 # names of code on a security boundary (function, class, module or path): split at _ . / -
 BOUNDARY = re.compile(
     r"(?i:auth\w*|login|logout|session|cookie|token|passw\w*|secret|crypt\w*|cipher|hmac|"
@@ -49,7 +37,14 @@ PLUMBING = re.compile(
     r"(return\s+|\w+\s*=\s*)?[\w.]+\(((\w+=)?\w+,?\s*)*\)?|"
     r"[)\]}]+\s*(->\s*[^:]+)?:?,?|)\s*$"
 )
-VALIDATION = re.compile(r"^\s*(raise\s+\w|return\s+False\b|abort\()")
+VALIDATION = re.compile(r"^\s*(raise\s+(?P<error>[\w.]+)|return\s+False\b|abort\()")
+MATCH_CALL = re.compile(r"\.match\(")
+# a regex string anchored at its start or end: ``r"^…``, ``…$")``, ``…\Z"``
+ANCHOR = re.compile(r"\br[\"']\^|\$[\"']\)|\\[AZz][\"')]")
+# a literal that is an item of a collection: ``"javascript:",`` or ``"x": 1,``
+ITEM = re.compile(r"^\s*([rbuRBU]?[\"'][^\"']*[\"']|-?\d[\w.]*)\s*(:\s*\S.*)?,?\s*$")
+COLLECTION = re.compile(r"^\s*(self\.)?(?P<name>\w+)\s*(:[^=]+)?=\s*[\w.]*[\[({]")
+DEFAULT = re.compile(r"\b(\w+)\s*(?::[^=,()]+)?=\s*([^,()]+)")
 IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
 SEPARATOR = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 SECTION_NAME = re.compile(r"\b(?:def|class)\s+(\w+)")
@@ -83,6 +78,11 @@ SHAPES: tuple[tuple[float, str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
          r"^\s*(self\.)?_?\w*(trusted|untrusted|trust)\w*\s*(:[^=\n]+)?=[^=]"),
         (2.5, "lock taken", "lock mutex acquire(",
          r"\bwith\s+[\w.]*(lock|Lock|mutex)\w*\s*:|\.acquire\("),
+        (2.5, "guard call added", "check verify validat authori authenti sanitiz escape",
+         r"^\s*(await\s+)?([\w.]+\.)?_?(check|verify|validate|authori[sz]e|authenticate|"
+         r"sanitize|escape)_?\w*\(.*\)\s*$"),
+        (1.5, "guard call added", "ensure require",
+         r"^\s*(await\s+)?([\w.]+\.)?_?(ensure|require)_\w*\(.*\)\s*$"),
         (2.0, "trust or permission check", "trust allowed permitted forbidden denied",
          r"\b(if|elif|and|or|not|return)\b.*\b\w*(trust|allowed|permitted|forbidden|denied)"
          r"\w*\b"),
@@ -101,14 +101,6 @@ LIMIT_CONSTANT = re.compile(
 )
 
 
-def title_signal(title: str) -> Signal | None:
-    """A security word in the PR title, or ``None``."""
-    match = TITLE.search(title) if title else None
-    if match is None:
-        return None
-    return Signal(REVIEW, 3.5, f"PR title names security work ({match.group(0).strip()})")
-
-
 def boundary_signals(names: Iterable[str], path: str, added: Lines, removed: Lines) -> list[Signal]:
     """The enclosing functions and classes, else the file's name, on a security boundary.
 
@@ -124,7 +116,14 @@ def boundary_signals(names: Iterable[str], path: str, added: Lines, removed: Lin
     else:
         return []
     before = {line.text.strip() for line in removed}
-    new = [x for x in added if VALIDATION.match(x.text) and x.text.strip() not in before]
+    raised = {m.group("error") for x in removed if (m := VALIDATION.match(x.text))}
+    new = [
+        x
+        for x in added
+        if (m := VALIDATION.match(x.text))
+        and x.text.strip() not in before
+        and (m.group("error") is None or m.group("error") not in raised)
+    ]
     if new:
         return [Signal(REVIEW, 2.5, f"new validation {where}", new[0].number)]
     return [Signal(REVIEW, 0.75, where)]
@@ -154,6 +153,7 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
         match = pattern.search(text)
         if match is not None and match.group(0) not in before:
             out.append(Signal(REVIEW, weight, reason, _number(added, text, match.start())))
+    out += _regex_semantics(added, text, before)
     if any(word in lowered for word in CONSTANT_WORDS) and (
         constant := LIMIT_CONSTANT.search(text)
     ):
@@ -164,6 +164,18 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
     return out
 
 
+def _regex_semantics(added: Lines, text: str, before: str) -> list[Signal]:
+    """A changed regex now anchored, or a ``.match(`` (a prefix match) replaced."""
+    if not before:  # a new regex is a definition; a changed one is a changed check
+        return []
+    if MATCH_CALL.search(before) and not MATCH_CALL.search(text):
+        return [Signal(REVIEW, 2.5, "regex match semantics changed", added[0].number)]
+    anchor = ANCHOR.search(text)
+    if anchor is not None and not ANCHOR.search(before):
+        return [Signal(REVIEW, 2.0, "regex anchored", _number(added, text, anchor.start()))]
+    return []
+
+
 def plumbing(text: str) -> bool:
     """A line that only passes something along (see ``PLUMBING``)."""
     return bool(PLUMBING.match(text))
@@ -171,3 +183,30 @@ def plumbing(text: str) -> bool:
 
 def _number(lines: Lines, text: str, offset: int) -> int:
     return lines[text.count("\n", 0, offset)].number
+
+
+def list_signal(context: Lines, added: Lines) -> Signal | None:
+    """Items added to a collection named like an allow/deny list or a limit table.
+
+    The name is on the nearest line before the items that opens the collection.
+    """
+    if not added or not all(ITEM.match(x.text) for x in added):
+        return None
+    first = added[0].number
+    opener = [x for x in context if x.number < first and COLLECTION.match(x.text)]
+    if not opener:
+        return None
+    name = COLLECTION.match(opener[-1].text).group("name")  # type: ignore[union-attr]
+    if not any(word in name.lower() for word in CONSTANT_WORDS):
+        return None
+    return Signal(REVIEW, 2.5, f"edits the allow/deny list {name}", first)
+
+
+def acts(added: Lines, removed: Lines) -> bool:
+    """Lines that change behaviour: not mere plumbing, or a parameter default changed."""
+    if not all(plumbing(line.text) for line in added + removed):
+        return True
+    old = {m.group(1): m.group(2).strip() for x in removed for m in DEFAULT.finditer(x.text)}
+    new = {m.group(1): m.group(2).strip() for x in added for m in DEFAULT.finditer(x.text)}
+    names = {w for x in added for w in re.findall(r"\w+", x.text)}
+    return any(name in names and new.get(name) != value for name, value in old.items())

@@ -1,0 +1,75 @@
+"""What is around a hunk's code: the PR title, the branch, the enclosing code (issue 12).
+
+These speak for code that acts, never for plumbing, and a generic title word needs the hunk's
+own evidence beside it (see ``signals``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hunkroute.classify import security, titles
+from hunkroute.classify.patterns import Signal
+from hunkroute.classify.syntax import SourceFacts
+from hunkroute.model import DEBUGGING, REVIEW, Hunk, Line
+
+Lines = tuple[Line, ...]
+CONSTANT = re.compile(r"^\s*[A-Z][A-Z0-9_]*\s*(:[^=]+)?=\s*\S")
+
+
+@dataclass(frozen=True, slots=True)
+class Around:
+    """The PR title and branch, and the facts of the hunk's file (when readable)."""
+
+    title: str = ""
+    branch: str = ""
+    source: SourceFacts | None = None
+
+
+def signals(
+    hunk: Hunk, added: Lines, removed: Lines, found: list[Signal], context: Around
+) -> list[Signal]:
+    """What the PR title, the branch and the enclosing code say about code that acts.
+
+    Code that only passes things along (imports, signatures, parameters) gets none of it: a
+    title speaks for the PR, not for its plumbing. A generic title word (``titles.WEAK``)
+    counts only beside evidence in the hunk: a security shape, new validation, or a boundary
+    named other than by the title's own word (an OAuth library's "authorization" everywhere).
+    """
+    listed = security.list_signal(hunk.new_lines, added)
+    title = titles.read_title(context.title, context.branch)
+    if listed is None and not security.acts(added, removed):
+        return []
+    if not removed and listed is None and not any(s.category in (REVIEW, DEBUGGING) for s in found):
+        return [s for s in (title.strong,) if s is not None and _data(added)]
+    around = _boundary(hunk, added, context)
+    out = [*title.fix, *around, *([listed] if listed else [])]
+    if title.strong is not None:
+        out.append(title.strong)
+    elif title.weak is not None and _corroborated(title.weak, around, found, listed):
+        out.append(title.weak)
+    return out
+
+
+def _data(added: Lines) -> bool:
+    """Added constants or collection items: data that a security fix may be all about."""
+    return any(security.ITEM.match(x.text) or CONSTANT.match(x.text) for x in added)
+
+
+def _corroborated(
+    weak: Signal, around: list[Signal], found: list[Signal], listed: Signal | None
+) -> bool:
+    if listed is not None or any(s.category == REVIEW and s.weight >= 1.0 for s in found):
+        return True
+    word = weak.reason.rpartition("(")[2][:4].lower()
+    return any(s.weight >= 2.0 or word not in s.reason.lower() for s in around)
+
+
+def _boundary(hunk: Hunk, added: Lines, context: Around) -> list[Signal]:
+    """The enclosing code on a security boundary (``security.boundary_signals``)."""
+    names = security.section_names(hunk.section)
+    if context.source is not None and added:
+        names = context.source.enclosing(added[0].number)[::-1] + names
+    names += security.section_names("\n".join(line.text for line in added))
+    return security.boundary_signals(names, hunk.file, added, hunk.removed)

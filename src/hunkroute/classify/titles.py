@@ -1,0 +1,80 @@
+"""What the PR title and the branch name say about the kind of work (issues 12 and 19).
+
+Title words differ in how much they say. ``CVE-…``, ``GHSA-…``, "security", "XSS" name security
+work whatever the hunk is; "auth", "trusted", "race" or "escape" are also what an OAuth library or
+a template engine calls its everyday features. So a specific word is a strong signal on its own,
+and a generic one counts only beside evidence in the hunk itself (a security boundary or a
+security edit shape): weak signals combine, strong ones decide.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from hunkroute.classify.patterns import Signal
+from hunkroute.model import DEBUGGING, REVIEW
+
+# words that name security work in any project
+STRONG = re.compile(
+    r"(?i:\bCVE-\d|\bGHSA-|\bvulnerab\w*|\bsecurity\b|\bexploit\w*|\bRCE\b|injection|"
+    r"travers(al|e)|\bXSS\b|\bXSRF\b|\bCSRF\b|\bSSRF\b|open redirect|\bDoS\b|\bReDoS\b|"
+    r"denial[ -]of[ -]service|catastrophic|backtracking|\bbomb\b|smuggl\w*|spoof\w*|"
+    r"timing attack|constant[ -]time|\bsanitiz\w*|privilege|\bCRLF\b|response splitting|"
+    r"\bquadratic\b|excessive (cpu|memory)|\bunbounded\b|race condition|\bmalicious|"
+    r"\bunsafe\b|\bharmful|key confusion|algorithm confusion|\bbypass\w*|\bforg(ed|ery|ing)\b|"
+    r"confused deputy|downgrade attack|\b(information|info) (leak|disclosure|exposure)|"
+    r"\bdisclos\w*|\bsensitive\b|\bredact\w*|\bscrub\w*|"
+    r"\b(token|credential|secret|password|key|cookie|header|referr?er)s? (leak|exposure)\w*|"
+    r"\bleak\w* (of )?(the )?(token|credential|secret|password|key|cookie)s?\b)|"
+    r"^Merge (pull request|commit) from (GHSA-|fork\b)"
+)
+# words that are security work in some projects and the everyday vocabulary of others
+WEAK = re.compile(
+    r"(?i:\brace\b|thread[ -]safe|sandbox\w*|\bescap(e|es|ing)\b|\btrusted\b|"
+    r"\bauth(entication|orization|orize|enticate)?\b|\bTLS\b|\bcertificate|control char\w*|"
+    r"line feed|carriage return|"
+    r"\bforbidden\b|\brestrict\w*|\bharden\w*|\benforc\w*|\btighten\w*|"
+    r"(?<!memory )\bleak\w*|\bexpos(e|es|ed|ing|ure)\b|\bmask\w*|\breferr?er\b|\bpollut\w*|"
+    r"\bisolat\w*|"
+    r"\b(full|prefix|partial) match\w*|\bfullmatch\b|\bpermission\w*|\bvalidat\w*|\bverif\w*|"
+    r"\bsecrets?\b|\bsession\b|\bcookies?\b|\borigin\b|\bCORS\b|\blimit\w*)"
+)
+# an issue number alone ("(#1234)") is how merged PRs are named, not a sign of a fix
+FIX_TITLE = re.compile(
+    r"(?i:\b(fix(es|ed)?|bug(fix)?|hotfix|regression|crash(es)?|broken)\b)|"
+    r"\b(?!(?:UTF|SHA|ISO|RFC|HTTP|TLS|SSL|PEP|CVE|GHSA)-)[A-Z][A-Z0-9]+-\d+\b"
+)
+FIX_BRANCH = re.compile(r"(?i:(^|/)(fix|bugfix|hotfix|bug)[/_-]|(^|[/_-])\d+[/_-]|regression)")
+
+
+@dataclass(frozen=True, slots=True)
+class TitleSignals:
+    """The title's security signal, split by strength, and its fix signals."""
+
+    strong: Signal | None
+    weak: Signal | None
+    fix: tuple[Signal, ...]
+
+
+def read_title(title: str, branch: str) -> TitleSignals:
+    """What the PR title and branch say: security work (strong or weak) and fixes."""
+    strong = STRONG.search(title) if title else None
+    weak = WEAK.search(title) if title and strong is None else None
+    fix = []
+    if title and (match := FIX_TITLE.search(title)):
+        fix.append(Signal(DEBUGGING, 1.0, f"PR title says fix ({match.group(0)})"))
+    if branch and FIX_BRANCH.search(branch):
+        fix.append(Signal(DEBUGGING, 1.0, f"branch {PurePosixPath(branch).as_posix()} says fix"))
+    return TitleSignals(
+        _security(strong, 3.5, "PR title names security work"),
+        _security(weak, 2.0, "PR title may name security work"),
+        tuple(fix),
+    )
+
+
+def _security(match: re.Match[str] | None, weight: float, what: str) -> Signal | None:
+    if match is None:
+        return None
+    return Signal(REVIEW, weight, f"{what} ({match.group(0).strip()})")

@@ -1,0 +1,66 @@
+"""Title words by strength (issue 12): specific words decide, generic ones need the hunk's
+own evidence. Every title and hunk here is written for the test."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from hunkroute.classify.classifier import ClassifyContext, classify
+from hunkroute.classify.titles import read_title
+from tests.helpers.hunks import make_hunk
+
+CHANGED = (["    if size > limit and not strict:"], ["    if size > limit:"])
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Fix token leak in the access log",
+        "Do not disclose the stack trace to clients",
+        "Scrub credentials from error reports",
+        "Avoid quadratic parsing of nested lists",
+        "Prevent header spoofing behind the proxy",
+    ],
+)
+def test_specific_words_are_strong(title: str) -> None:
+    signals = read_title(title, "")
+    assert signals.strong is not None and signals.weak is None
+
+
+@pytest.mark.parametrize(
+    "title", ["Fix authorization error responses", "Fix a memory leak in the cache", "Escape"]
+)
+def test_generic_words_are_weak(title: str) -> None:
+    signals = read_title(title, "")
+    assert signals.strong is None
+    assert (signals.weak is None) == ("memory leak" in title)
+
+
+def test_a_generic_word_alone_does_not_make_review() -> None:
+    hunk = make_hunk("app/shop.py", 20, *CHANGED)
+    result = classify(hunk, ClassifyContext(title="Fix prefix matching of names"))
+    assert result.category == "debugging"
+
+
+def test_a_generic_word_counts_beside_a_boundary_of_another_name() -> None:
+    hunk = replace(make_hunk("app/web.py", 20, *CHANGED), section="    def check_origin(self):")
+    result = classify(hunk, ClassifyContext(title="Do full matching of the allowed pattern"))
+    assert result.category == "review"
+    assert any("may name security work" in r for r in result.reasons)
+
+
+def test_a_projects_own_domain_word_does_not_corroborate_itself() -> None:
+    """An OAuth library calls everything "authorization": title and code say the same word."""
+    hunk = replace(make_hunk("oauth/server.py", 20, *CHANGED), section="class AuthorizationServer:")
+    result = classify(hunk, ClassifyContext(title="Fix authorization error responses"))
+    assert result.category == "debugging"
+
+
+def test_a_strong_title_raises_new_data_but_not_new_declarations() -> None:
+    context = ClassifyContext(title="Fix CVE-2031-0002: block more schemes")
+    items = make_hunk("app/links.py", 8, ['    "vbscript:",', '    "livescript:",'])
+    assert classify(items, context).category == "review"
+    declaration = make_hunk("app/links.py", 8, ["def scheme_of(url: str) -> str:"])
+    assert classify(declaration, context).category == "boilerplate"
