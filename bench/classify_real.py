@@ -10,14 +10,20 @@ would: ``python -m hunkroute run --offline --diff FILE --title SUBJECT --format 
 go in one run (``--per-hunk`` runs each hunk alone, to check that batching changes nothing).
 
 It prints the confusion matrix, per-class precision/recall/F1, accuracy, review recall and the
-misses. Tune on ``--split tune`` only: the holdout split is for the final evaluation.
+misses. Tune on ``--split tune`` only: the holdout split is for the final evaluation, and the
+``fresh`` split (``bench/corpus/fresh_holdout.tsv``, labelled blind) is measured once.
 
 Run:
-    python bench/classify_real.py --mirrors /work/.mirror [--split tune|holdout|all]
-        [--mirror owner/name=GITDIR ...] [--json OUT] [--workers 2] [--per-hunk]
+    python bench/classify_real.py --mirrors /work/.mirror [--split tune|holdout|fresh|all]
+        [--corpus FILE] [--mirror owner/name=GITDIR ...] [--json OUT] [--workers 2]
+        [--per-hunk] [--check-only]
+
+``--check-only`` rebuilds every selected hunk from the mirrors and reports the references that
+do not resolve (missing mirror, commit, path or hunk index) without running hunkroute.
 
 A mirror folder's subfolders are named ``owner+name`` (as the ``fetch`` tool makes them) and
-hold the git directory itself or a ``repo`` git directory inside.
+hold the git directory itself, or a ``repo`` git directory (bare, or a checkout's ``repo/.git``)
+inside.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "bench" / "corpus" / "real_hunks.tsv"
+FRESH_CORPUS = ROOT / "bench" / "corpus" / "fresh_holdout.tsv"
+SPLITS = ("tune", "holdout", "fresh", "all")
 CLASSES = ("review", "debugging", "boilerplate", "skip")
 # the repo's own tool configs the gates read from the work tree (gates/workspace.py)
 TOOL_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit")
@@ -76,8 +84,8 @@ def load_corpus(path: Path) -> list[Entry]:
 
 # --- mirrors ---------------------------------------------------------------------------------
 def git_dir_of(folder: Path) -> Path | None:
-    """``folder`` itself or its ``repo`` child, whichever is a git directory."""
-    for candidate in (folder / "repo", folder):
+    """``folder`` itself, its ``repo`` child or ``repo/.git``, whichever is a git directory."""
+    for candidate in (folder / "repo", folder / "repo" / ".git", folder):
         if (candidate / "HEAD").is_file() and (candidate / "objects").is_dir():
             return candidate
     return None
@@ -213,6 +221,29 @@ def classify_all(
         return [result for batch in done for result in batch]
 
 
+def check_all(entries: Sequence[Entry], mirrors: dict[str, Path]) -> list[str]:
+    """Rebuild every entry's hunk (no classification); the references that do not resolve."""
+    problems: list[str] = []
+    files: dict[tuple[str, str, str], list[str] | str] = {}
+    for e in entries:
+        where = f"{e.repo} {e.commit[:10]} {e.path} #{e.hunk}"
+        if e.repo not in mirrors:
+            problems.append(f"{where}: no mirror for {e.repo}")
+            continue
+        key = (e.repo, e.commit, e.path)
+        if key not in files:
+            try:
+                files[key] = file_diff(mirrors[e.repo], e.commit, e.path)[1]
+            except subprocess.CalledProcessError as exc:
+                files[key] = exc.stderr.decode("utf-8", "replace").strip() or "git failed"
+        hunks = files[key]
+        if isinstance(hunks, str):
+            problems.append(f"{where}: {hunks}")
+        elif not 0 <= e.hunk < len(hunks):
+            problems.append(f"{where}: the file's diff has {len(hunks)} hunk(s)")
+    return problems
+
+
 # --- the report ------------------------------------------------------------------------------
 def confusion(results: Sequence[Result]) -> Counter[tuple[str, str]]:
     return Counter((r.entry.label, r.category) for r in results)
@@ -263,18 +294,41 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, action="append", default=[], metavar="DIR")
     parser.add_argument("--mirror", action="append", default=[], metavar="OWNER/NAME=GITDIR")
-    parser.add_argument("--split", choices=("tune", "holdout", "all"), default="tune")
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--split", choices=SPLITS, default="tune")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="labelled TSV (default: real_hunks.tsv; fresh_holdout.tsv for --split fresh)",
+    )
     parser.add_argument("--json", type=Path, metavar="OUT", help="save per-hunk results")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--per-hunk", action="store_true", help="one run per hunk (no batching)")
+    parser.add_argument(
+        "--check-only",
+        action="store_true",
+        help="rebuild the hunks and report unresolved references; do not run hunkroute",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    entries = [e for e in load_corpus(args.corpus) if args.split in ("all", e.split)]
+    corpus = args.corpus or (FRESH_CORPUS if args.split == "fresh" else CORPUS)
+    entries = [e for e in load_corpus(corpus) if args.split in ("all", e.split)]
+    if not entries:
+        raise SystemExit(f"no {args.split!r} entries in {corpus}")
     mirrors = find_mirrors(args.mirrors, args.mirror)
+    if args.check_only:
+        problems = check_all(entries, mirrors)
+        print(
+            f"split: {args.split}, hunks: {len(entries)}, repos: {len({e.repo for e in entries})}"
+        )
+        print(f"labels: {dict(sorted(Counter(e.label for e in entries).items()))}")
+        print(f"unresolved: {len(problems)}")
+        for problem in problems:
+            print(f"- {problem}")
+        return 1 if problems else 0
     start = time.monotonic()
     results = classify_all(entries, mirrors, max(1, args.workers), args.per_hunk)
     print(f"split: {args.split}, hunks: {len(results)}, repos: {len({e.repo for e in entries})}")
