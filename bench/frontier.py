@@ -41,7 +41,7 @@ from hunkroute import pipeline  # noqa: E402
 from hunkroute.config import Config  # noqa: E402
 from hunkroute.model import Finding, LearnedQuality, Report  # noqa: E402
 from hunkroute.models.audit import AuditCall, allowance, choose  # noqa: E402
-from hunkroute.models.learning import PairEvidence, add, learn, matched  # noqa: E402
+from hunkroute.models.learning import Lessons, PairEvidence, add, learn, matched  # noqa: E402
 from hunkroute.plan import PlanItem  # noqa: E402
 
 POLICIES = ("all-premium", "static", "learned", "oracle")
@@ -120,7 +120,7 @@ def _is_fix(finding: Finding, file: str, line: int, fix: str) -> bool:
 def run_pr(conf: Config, pr: PullRequest, learned: Mapping[tuple[str, str], LearnedQuality]
            ) -> Report:  # fmt: skip
     loaded = change(pr.old, pr.new)
-    return pipeline.run(loaded, conf, pipeline.RunOptions(), ENV, learned=learned)
+    return pipeline.run(loaded, conf, pipeline.RunOptions(), ENV, lessons=Lessons(learned))
 
 
 def policy(name: str, prs: Sequence[PullRequest]) -> tuple[list[Tally], Table]:

@@ -13,6 +13,7 @@ from hunkroute.ledger import (
     AttemptRecord,
     BudgetScope,
     Call,
+    Comparison,
     LedgerStore,
     Refused,
     Reservation,
@@ -65,26 +66,87 @@ def test_reopening_keeps_the_data_and_the_version(ledger_url: str) -> None:
     again.close()
 
 
-def test_a_version_1_ledger_is_migrated_on_open(ledger_url: str) -> None:
-    db = CONNECT[ledger_url.split(":")[0]](ledger_url)
-    assert migrate(db, upto=1) == 1
+def old_ledger(url: str, version: int, *statements: str) -> None:
+    """A ledger created at schema ``version`` by an older hunkroute, holding ``statements``."""
+    db = CONNECT[url.split(":")[0]](url)
+    assert migrate(db, upto=version) == version
     with db.transaction():
-        db.rows(
-            "INSERT INTO runs (repo, pr, head_sha, started_at, budget_nano, spent_nano)"
-            " VALUES ('acme/old', 3, 'f00', '2026-01-05T10:00:00.000000Z', 100, 40)"
-        )
-        db.rows("INSERT INTO attempts (run_id, at, week, provider, model, category,"
-                " input_tokens, cached_tokens, output_tokens, cost_nano, cost_source, outcome,"
-                " verdict, latency_ms, hunk_ids, hunk_count) VALUES (1,"
-                " '2026-01-05T10:00:01.000000Z', '2026-W02', 'p', 'm', 'review', 10, 0, 5, 40,"
-                " 'usage', 'ok', 'accepted', 500, '[\"h\"]', 1)")  # fmt: skip
+        for statement in statements:
+            db.rows(statement)
     db.close()
+
+
+def test_a_version_1_ledger_is_migrated_on_open(ledger_url: str) -> None:
+    old_ledger(
+        ledger_url,
+        1,
+        "INSERT INTO runs (repo, pr, head_sha, started_at, budget_nano, spent_nano)"
+        " VALUES ('acme/old', 3, 'f00', '2026-01-05T10:00:00.000000Z', 100, 40)",
+        "INSERT INTO attempts (run_id, at, week, provider, model, category,"
+        " input_tokens, cached_tokens, output_tokens, cost_nano, cost_source, outcome,"
+        " verdict, latency_ms, hunk_ids, hunk_count) VALUES (1,"
+        " '2026-01-05T10:00:01.000000Z', '2026-W02', 'p', 'm', 'review', 10, 0, 5, 40,"
+        " 'usage', 'ok', 'accepted', 500, '[\"h\"]', 1)",
+    )
     ledger = open_ledger(ledger_url)
     assert ledger.schema_version() == LATEST
     (row,) = ledger.evidence()
     assert (row.model, row.calls, row.accepted, row.audits) == ("m", 1, 1, 0)
     assert ledger.stats().by_pr[0].spent_nano == 40
     ledger.close()
+
+
+def test_a_version_2_ledger_gains_comparisons_and_audited_reservations(ledger_url: str) -> None:
+    old_ledger(
+        ledger_url,
+        2,
+        "INSERT INTO runs (repo, pr, head_sha, started_at, budget_nano, reserved_nano)"
+        " VALUES ('acme/old', 3, 'f00', '2026-03-10T09:00:00.000000Z', 100, 30)",
+        "INSERT INTO reservations (run_id, amount_nano, month_scope, reserved_at, provider,"
+        " model, category, hunk_ids) VALUES (1, 30, 'month:2026-03',"
+        " '2026-03-10T09:00:01.000000Z', 'p', 'm', 'review', '[\"h\"]')",
+        "INSERT INTO scopes (key, reserved_nano) VALUES ('month:2026-03', 30)",
+    )
+    ledger = open_ledger(ledger_url)
+    assert ledger.schema_version() == LATEST == 3
+    ledger.close_run(1, T0)  # the old reservation is an orphan, not an audit
+    run = ledger.open_run(spec(), T0)
+    audited = Call("openai", "big", "review", ("a.py#1",), audit=True)
+    ledger.settle(booked(ledger.reserve(run.id, 50, audited, T0)), 20, AttemptRecord("ok"))
+    ledger.compare(
+        run.id,
+        [
+            Comparison("a.py#1", "review", "m", "big", "audit", False),
+            Comparison("a.py#2", "review", "m", "big", "explore", True),
+        ],
+        T0,
+    )
+    rows = {row.model: row for row in ledger.evidence()}
+    ledger.close()
+    assert (rows["m"].calls, rows["m"].audits, rows["m"].compared, rows["m"].matched) == (
+        1,
+        0,
+        2,
+        1,
+    )
+    assert (rows["big"].audits, rows["big"].compared) == (1, 0)
+
+
+def test_an_orphaned_audit_is_filed_as_an_audit(ledger: LedgerStore) -> None:
+    run = ledger.open_run(spec(), T0)
+    ledger.reserve(run.id, 40, Call("openai", "big", "review", ("a.py#1",), audit=True), T0)
+    ledger.close_run(run.id, T0)
+    (row,) = ledger.evidence()
+    assert (row.model, row.calls, row.audits) == ("big", 1, 1)
+
+
+def test_comparisons_alone_make_evidence_and_respect_since(ledger: LedgerStore) -> None:
+    run = ledger.open_run(spec(), T0)
+    ledger.compare(run.id, [Comparison("a.py#1", "debugging", "small", "big", "audit", True)], T0)
+    (row,) = ledger.evidence()
+    assert (row.model, row.category, row.calls, row.compared, row.matched) == (
+        "small", "debugging", 0, 1, 1)  # fmt: skip
+    assert ledger.evidence(since=date(2026, 4, 1)) == ()
 
 
 def test_a_ledger_newer_than_the_code_is_refused(ledger_url: str) -> None:

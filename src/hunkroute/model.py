@@ -181,6 +181,7 @@ class Batch:
     reservation_nano: int
     upgraded_from: str | None = None  # the best-value model, when leftover budget upgraded it
     escalation: str = ""  # why it starts on the best model (``escalate_on_findings``)
+    audit: bool = False  # an audit or exploration: only ``model`` may answer it (issue 15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +228,7 @@ class Attempt:
     latency_ms: int = 0
     detail: str = ""
     cached_tokens: int = 0  # part of ``input_tokens``, billed at the cached price
+    audit: bool = False  # a second model asked about the hunk, for learned routing (issue 15)
 
 
 def was_sent(attempt: Attempt) -> bool:
@@ -258,6 +260,18 @@ class HunkResult:
     cost_nano: int = 0
     attempts: tuple[Attempt, ...] = ()
     redacted: bool = False
+
+
+def reviewer(result: HunkResult, outcomes: tuple[AttemptOutcome, ...] = ("ok", "cached")
+             ) -> str | None:  # fmt: skip
+    """The model whose answer the hunk kept: the last to answer it, audits aside."""
+    answered = [a.model for a in result.attempts if a.outcome in outcomes and not a.audit]
+    return answered[-1] if answered else None
+
+
+def auditors(result: HunkResult) -> tuple[str, ...]:
+    """The models an audit or exploration also asked about the hunk (issue 15)."""
+    return tuple(sorted({a.model for a in result.attempts if a.audit}))
 
 
 @dataclass(frozen=True, slots=True)

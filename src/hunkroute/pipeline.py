@@ -40,8 +40,9 @@ from hunkroute.model import (
     usd_to_nano,
 )
 from hunkroute.models.baseline import honest_baseline
+from hunkroute.models.learning import Lessons, Table
 from hunkroute.models.rounds import ModelStage
-from hunkroute.models.spend import Identity, LedgerAccess, Shared, books_for, close_books
+from hunkroute.models.spend import Books, Identity, LedgerAccess, books_for, close_books
 from hunkroute.plan import PlanItem, make_plan, with_learned
 
 if TYPE_CHECKING:  # execute brings httpx and the providers: imported only when a model is called
@@ -268,18 +269,23 @@ def run(
     judge: Judge | None = None,
     progress: Progress | None = None,
     ledger: LedgerAccess | None = None,
-    learned: Learned | None = None,
+    lessons: Lessons | None = None,
 ) -> Report:
     """The whole job: everything ``prepare`` does, then models and gates, then the report.
 
     With a ``ledger``, the run's budget is also bounded by what its PR and the month have
     left, every try is booked there too, and the run is closed with its honest baseline.
+    Routing uses the ``lessons``' learned quality where a pair has it; with their evidence and
+    a ledger to file comparisons in, the run audits some hunks too (``models/auditstage.py``).
     """
     who = Identity(options.repo, options.pr, options.head_sha)
     books = books_for(ledger or LedgerAccess(), config, who, options.offline)
+    learned = lessons.learned if lessons else None
     prepared = prepare(loaded, config, options, env, budget_nano=books.budget_nano,
                        learned=learned)  # fmt: skip
-    models = _model_stage(prepared, loaded, config, options, env, judge, progress, books.shared)
+    evidence = lessons.evidence if lessons else None
+    models = _model_stage(prepared, loaded, config, options, env, judge, progress, books,
+                          evidence)  # fmt: skip
     pairs = zip(prepared.items, prepared.plan.routes, strict=True)
     hunks = tuple(
         models.results.get(item.hunk.id) or _offline_result(item, route) for item, route in pairs
@@ -314,15 +320,17 @@ def _model_stage(
     env: Mapping[str, str],
     judge: Judge | None,
     progress: Progress | None,
-    shared: Shared,
+    books: Books,
+    evidence: Table | None,
 ) -> ModelStage:
-    """Call the planned models (nothing when offline or no key is set); keys read from ``env``.
+    """Call the planned models (nothing when offline or no key is set); keys read from ``env``;
+    then the audits, when there is ``evidence`` and a ledger to file their comparisons in.
 
     Interactive runs (``precommit``) stop waiting at ``precommit.deadline_s``; ``run`` does not.
     """
     if not prepared.providers or not prepared.plan.batches:
         return ModelStage({}, (), (), (), 0, 0)
-    from hunkroute.models import execute
+    from hunkroute.models import auditstage, execute
 
     files = {b.file for b in prepared.plan.batches}
     job = execute.Job(
@@ -336,7 +344,11 @@ def _model_stage(
         title=options.title,
         deadline_s=config.precommit.deadline_s if options.interactive else None,
     )  # fmt: skip
-    return execute.run(job, judge or prepared.judge, progress=progress, shared=shared)
+    gates, shared = judge or prepared.judge, books.shared
+    main = execute.run(job, gates, progress=progress, shared=shared)
+    if evidence is None or shared.store is None:
+        return main
+    return auditstage.audited(main, job, evidence, prepared.providers, gates, shared)
 
 
 def _as_planned(prepared: Prepared) -> tuple[ProviderConfig, ...]:

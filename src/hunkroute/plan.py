@@ -416,6 +416,7 @@ def _routes_for(batch: Batch, config: Config, learned: Learned) -> dict[str, Rou
         reason = f"{quality}, escalated: {batch.escalation}"
     else:
         reason = f"{quality}, best value"
+    reason += _left_out(batch, config, learned)
     tokens = batch.est_input_tokens // len(batch.hunk_ids)
     output = batch.max_output_tokens // len(batch.hunk_ids)
     return {
@@ -432,6 +433,17 @@ def _routes_for(batch: Batch, config: Config, learned: Learned) -> dict[str, Rou
         )  # fmt: skip
         for i, hunk_id in enumerate(batch.hunk_ids)
     }
+
+
+def _left_out(batch: Batch, config: Config, learned: Learned) -> str:
+    """The models whose claim made the cut but whose learned quality did not, and why."""
+    floor = config.categories[batch.category].min_quality
+    out = [
+        f"; {q.model} left out: {q.reason}"
+        for (_, category), q in sorted(learned.items())
+        if category == batch.category and q.model != batch.model and q.quality < floor <= q.claimed
+    ]
+    return "".join(out)
 
 
 def premium_model(providers: Sequence[ProviderConfig], category: str) -> ProviderConfig | None:

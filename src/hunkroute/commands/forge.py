@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hunkroute import pipeline
-from hunkroute.commands.ledgering import ledger_access
+from hunkroute.commands.ledgering import ledger_access, lessons_from
 from hunkroute.commands.output import summary_line
 from hunkroute.config import Config
 from hunkroute.config.trusted import Revision, Trusted, change_notes, pr_changes, read_trusted
@@ -60,7 +60,8 @@ def execute(job: ForgeJob, config: Config, env: Mapping[str, str]) -> int:
         loaded = replace(loaded, gate_configs=WorkTree(job.trusted.folder))
     with ledger_access(config, env, job.offline) as ledger:
         options = run_options(job.request, job.offline)
-        report = pipeline.run(loaded, config, options, env, ledger=ledger)
+        lessons = lessons_from(ledger, config)
+        report = pipeline.run(loaded, config, options, env, ledger=ledger, lessons=lessons)
     if job.trusted is not None:
         report = with_change_notes(report, loaded, config, job.trusted)
     report, summary = publish(job.poster, report)

@@ -15,6 +15,7 @@ from hunkroute.config import Config
 from hunkroute.config.schema import LEDGER_IN_CACHE_DIR
 from hunkroute.errors import LedgerError
 from hunkroute.ledger import default_url, open_ledger
+from hunkroute.models.learning import Lessons, lessons
 from hunkroute.models.spend import LedgerAccess
 
 LEDGER_ENV = "HUNKROUTE_LEDGER_URL"  # overrides ``ledger``: a DSN's password stays in a secret
@@ -53,6 +54,19 @@ def ledger_access(config: Config, env: Mapping[str, str], offline: bool) -> Iter
         yield LedgerAccess(store, now=utc_now, required=required)
     finally:
         store.close()
+
+
+def lessons_from(access: LedgerAccess, config: Config) -> Lessons | None:
+    """What the ledger teaches a run when ``learning.enabled``; ``None`` without a ledger, or
+    when it cannot be read (the run's books then say what is wrong with it)."""
+    if not config.learning.enabled or access.store is None:
+        return None
+    try:
+        rows = access.store.evidence()
+    except LedgerError:
+        return None
+    providers = [p for p in config.providers if p.configured]
+    return lessons(rows, providers, config.learning.min_samples)
 
 
 def relied_on(config: Config, env: Mapping[str, str]) -> bool:

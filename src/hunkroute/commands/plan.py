@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from hunkroute import pipeline
+from hunkroute.commands.ledgering import ledger_access, lessons_from
 from hunkroute.commands.options import CliOptions, diff_source, options_config
 from hunkroute.commands.output import emit, use_color
 from hunkroute.diff import source
@@ -20,7 +21,11 @@ def command(options: CliOptions) -> int:
     config = options_config(options, cwd)
     loaded = source.load(diff_source(options), cwd)
     run_options = pipeline.RunOptions(title=options.title)
-    prepared = pipeline.prepare(loaded, config, run_options, os.environ, for_plan_only=True)
+    with ledger_access(config, os.environ, offline=False) as ledger:
+        lessons = lessons_from(ledger, config)
+    learned = lessons.learned if lessons else None
+    prepared = pipeline.prepare(loaded, config, run_options, os.environ, for_plan_only=True,
+                                learned=learned)  # fmt: skip
     if options.format == "json":
         data = jsonreport.plan_to_dict(prepared.items, prepared.plan, prepared.notes)
         rendered = json.dumps(data, indent=2, ensure_ascii=False) + "\n"

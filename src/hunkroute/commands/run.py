@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from hunkroute import pipeline
-from hunkroute.commands.ledgering import ledger_access
+from hunkroute.commands.ledgering import ledger_access, lessons_from
 from hunkroute.commands.options import CliOptions, diff_source, options_config
 from hunkroute.commands.output import (
     emit,
@@ -33,9 +33,8 @@ def command(options: CliOptions) -> int:
     run_options = pipeline.RunOptions(title=options.title, offline=options.offline)
     progress = progress_line if sys.stderr.isatty() else None
     with ledger_access(config, os.environ, options.offline) as ledger:
-        report = pipeline.run(
-            loaded, config, run_options, os.environ, progress=progress, ledger=ledger
-        )
+        report = pipeline.run(loaded, config, run_options, os.environ, progress=progress,
+                              ledger=ledger, lessons=lessons_from(ledger, config))  # fmt: skip
     color = options.output is None and use_color(sys.stdout)
     view = View(color, terminal_width(), options.verbosity)
     emit(sinks()[options.format](report, view), options.output)

@@ -17,6 +17,7 @@ stays the same, only the label changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, Protocol
@@ -24,6 +25,7 @@ from typing import Literal, Protocol
 from hunkroute.model import AttemptOutcome
 
 CostSource = Literal["usage", "reservation", "cache"]
+ComparisonKind = Literal["audit", "explore"]
 """Where an attempt's cost came from: the provider's usage, the worst case, or a cache hit."""
 
 SuggestionVerdict = Literal["accepted", "rejected", "none"]
@@ -82,6 +84,7 @@ class Call:
     model: str
     category: str
     hunk_ids: tuple[str, ...]
+    audit: bool = False  # an audit or exploration: a second model asked about the hunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +195,21 @@ class Evidence:
     mean_latency_ms: float
     cost_per_hunk_nano: float
     audits: int
+    compared: int = 0  # comparisons with the category's best model (``Comparison``)
+    matched: int = 0  # of those, how many found every validated fix the best model found
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One hunk both ``model`` and the category's ``best`` model were asked about, on which
+    the best found a validated fix: ``matched`` when ``model`` found every one of them too."""
+
+    hunk_id: str
+    category: str
+    model: str
+    best: str
+    kind: ComparisonKind  # audit: the best model asked too; explore: this model asked too
+    matched: bool
 
 
 class LedgerStore(Protocol):
@@ -216,6 +234,9 @@ class LedgerStore(Protocol):
     def record(self, run_id: int, call: Call, attempt: AttemptRecord, at: datetime) -> None:
         """Record a free attempt that reserved nothing (a cache hit)."""
 
+    def compare(self, run_id: int, comparisons: Sequence[Comparison], at: datetime) -> None:
+        """Record a run's comparisons with the best model (what learned routing learns from)."""
+
     def close_run(self, run_id: int, at: datetime, premium_baseline_nano: int = 0) -> None:
         """Close a run, charging its open reservations in full (see the orphan rule above)."""
 
@@ -232,7 +253,7 @@ class LedgerStore(Protocol):
         """Aggregations of runs started and attempts made on or after ``since``."""
 
     def evidence(self, since: date | None = None) -> tuple[Evidence, ...]:
-        """Per (model, category) results of attempts made on or after ``since``."""
+        """Per (model, category) results of attempts and comparisons on or after ``since``."""
 
     def schema_version(self) -> int:
         """The schema version of the open ledger."""

@@ -7,6 +7,7 @@ stores fixed-width UTC times (``''`` is before every time, so no cut-off needs n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from hunkroute.ledger.db import Database, Params
@@ -43,6 +44,10 @@ _EVIDENCE = f"""SELECT model, category, COUNT(*), {_count_if("verdict = 'accepte
     GROUP BY model, category ORDER BY model, category"""
 
 
+_COMPARISONS = f"""SELECT model, category, COUNT(*), {_count_if("matched")}
+    FROM comparisons WHERE at >= :since GROUP BY model, category ORDER BY model, category"""
+
+
 def _since(since: date | None) -> Params:
     return {"since": "" if since is None else since.isoformat()}
 
@@ -62,12 +67,18 @@ def stats(db: Database, since: date | None) -> Stats:
 
 
 def evidence(db: Database, since: date | None) -> tuple[Evidence, ...]:
-    """Per (model, category): results, mean latency, cost per hunk and audits."""
-    found = []
+    """Per (model, category): results, mean latency, cost per hunk, audits and comparisons."""
+    found: dict[tuple[str, str], Evidence] = {}
     for model, category, calls, ok, bad, unparseable, latency, cost, hunks, audits in db.rows(
         _EVIDENCE, _since(since)
     ):
         per_hunk = int(cost) / int(hunks) if int(hunks) else 0.0
-        found.append(Evidence(model, category, int(calls), int(ok), int(bad), int(unparseable),
-                              float(latency or 0.0), per_hunk, int(audits)))  # fmt: skip
-    return tuple(found)
+        found[(model, category)] = Evidence(
+            model, category, int(calls), int(ok), int(bad), int(unparseable),
+            float(latency or 0.0), per_hunk, int(audits),
+        )  # fmt: skip
+    for model, category, compared, matched in db.rows(_COMPARISONS, _since(since)):
+        # a pair seen only through cache hits has comparisons but no counted attempts
+        row = found.get((model, category), Evidence(model, category, 0, 0, 0, 0, 0.0, 0.0, 0))
+        found[(model, category)] = replace(row, compared=int(compared), matched=int(matched))
+    return tuple(found[key] for key in sorted(found))

@@ -81,7 +81,25 @@ _V2 = (
     "CREATE INDEX attempts_model ON attempts (model, category)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# Version 3 (issue 15, audits in runs): one row per comparison of a model with the category's
+# best on one hunk, and the audit flag on reservations, so an orphaned audit is filed as one.
+_V3 = (
+    """CREATE TABLE comparisons (
+        id {id},
+        run_id BIGINT NOT NULL REFERENCES runs (id),
+        at TEXT NOT NULL,
+        hunk_id TEXT NOT NULL,
+        category TEXT NOT NULL,
+        model TEXT NOT NULL,
+        best TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        matched BOOLEAN NOT NULL
+    )""",
+    "CREATE INDEX comparisons_model ON comparisons (model, category)",
+    "ALTER TABLE reservations ADD COLUMN audit BOOLEAN NOT NULL DEFAULT FALSE",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)
 
 _VERSION_TABLE = """CREATE TABLE IF NOT EXISTS ledger_version (

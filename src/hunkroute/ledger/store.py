@@ -13,6 +13,7 @@ every scope or at none. The orphan rule is in ``interface.py``.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -22,6 +23,7 @@ from hunkroute.ledger.interface import (
     STALE_AFTER,
     AttemptRecord,
     Call,
+    Comparison,
     CostSource,
     Evidence,
     Refused,
@@ -113,11 +115,11 @@ class SqlLedger:
             self._take(key, kind, amount, limit)
         return int(self._db.rows(
             "INSERT INTO reservations (run_id, amount_nano, pr_scope, month_scope, reserved_at,"
-            " provider, model, category, hunk_ids) VALUES (:run, :x, :pr, :month, :at,"
-            " :provider, :model, :category, :hunks) RETURNING id",
+            " provider, model, category, hunk_ids, audit) VALUES (:run, :x, :pr, :month, :at,"
+            " :provider, :model, :category, :hunks, :audit) RETURNING id",
             {"run": run_id, "x": amount, "pr": pr_key, "month": month, "at": stamp(at),
              "provider": call.provider, "model": call.model, "category": call.category,
-             "hunks": json.dumps(call.hunk_ids)},
+             "hunks": json.dumps(call.hunk_ids), "audit": call.audit},
         )[0][0])  # fmt: skip
 
     def _take(self, key: str, kind: ScopeKind, amount: int, limit: int | None) -> None:
@@ -206,13 +208,24 @@ class SqlLedger:
              "input": attempt.input_tokens, "cached": attempt.cached_tokens,
              "output": attempt.output_tokens, "cost": cost, "source": attempt.cost_source,
              "outcome": attempt.outcome, "verdict": attempt.verdict,
-             "latency": attempt.latency_ms, "audit": attempt.audit,
+             "latency": attempt.latency_ms, "audit": call.audit or attempt.audit,
              "hunks": json.dumps(call.hunk_ids), "count": len(call.hunk_ids)},
         )  # fmt: skip
 
     def record(self, run_id: int, call: Call, attempt: AttemptRecord, at: datetime) -> None:
         with self._db.transaction():
             self._insert(run_id, call, attempt, 0, at)
+
+    def compare(self, run_id: int, comparisons: Sequence[Comparison], at: datetime) -> None:
+        with self._db.transaction():
+            for c in comparisons:
+                self._db.rows(
+                    "INSERT INTO comparisons (run_id, at, hunk_id, category, model, best, kind,"
+                    " matched) VALUES (:run, :at, :hunk, :category, :model, :best, :kind,"
+                    " :matched)",
+                    {"run": run_id, "at": stamp(at), "hunk": c.hunk_id, "category": c.category,
+                     "model": c.model, "best": c.best, "kind": c.kind, "matched": c.matched},
+                )  # fmt: skip
 
     def close_run(self, run_id: int, at: datetime, premium_baseline_nano: int = 0) -> None:
         with self._db.transaction():
@@ -228,15 +241,15 @@ class SqlLedger:
         """Charge a closing run's open reservations in full: their requests may have been billed."""
         orphans = self._db.rows(
             "DELETE FROM reservations WHERE run_id = :id RETURNING amount_nano, pr_scope,"
-            " month_scope, reserved_at, provider, model, category, hunk_ids",
+            " month_scope, reserved_at, provider, model, category, hunk_ids, audit",
             {"id": run_id},
         )
         moves: dict[str, tuple[int, int]] = {}
-        for amount, pr_key, month_key, at, provider, model, category, hunks in orphans:
+        for amount, pr_key, month_key, at, provider, model, category, hunks, audit in orphans:
             for key in (k for k in (pr_key, month_key) if k is not None):
                 held, spent = moves.get(key, (0, 0))
                 moves[key] = (held - amount, spent + amount)
-            call = Call(provider, model, category, tuple(json.loads(hunks)))
+            call = Call(provider, model, category, tuple(json.loads(hunks)), bool(audit))
             self._insert(run_id, call, _ORPHAN, amount, _parse_stamp(at))
         total = sum(int(row[0]) for row in orphans)
         self._shift(run_id, (-total, total), moves)

@@ -27,7 +27,8 @@ def honest_baseline(
     """The baseline in nano-dollars (see the module docstring for the formula)."""
     total = 0
     for result in results:
-        sent = [a for a in result.attempts if was_sent(a)]
+        # audits are the price of learning, not work an all-premium run would have done
+        sent = [a for a in result.attempts if was_sent(a) and not a.audit]
         if sent:
             best = premium_model(providers, result.classification.category)
             total += sum(at_best(a, best) for a in sent)

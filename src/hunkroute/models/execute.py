@@ -69,6 +69,22 @@ def run(
     )
 
 
+def run_all(
+    jobs: Sequence[Job],
+    judge: Judge = answers.checked_judge,
+    transport: httpx.AsyncBaseTransport | None = None,
+    shared: Shared | None = None,
+) -> list[ModelStage]:
+    """Several jobs at once, each under its own budget: the audit stage, one job per model, so
+    that no hunk is twice in one job."""
+
+    async def together() -> list[ModelStage]:
+        runs = (execute(job, judge, transport=transport, shared=shared) for job in jobs)
+        return list(await asyncio.gather(*runs))
+
+    return asyncio.run(together())
+
+
 async def execute(
     job: Job,
     judge: Judge = answers.checked_judge,

@@ -28,7 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from hunkroute.config import ProviderConfig
-from hunkroute.model import Finding, LearnedQuality
+from hunkroute.ledger.interface import Evidence
+from hunkroute.model import Finding, Learned, LearnedQuality
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +124,36 @@ def matched(best: Sequence[Finding], other: Sequence[Finding]) -> bool | None:
     if not found:
         return None
     mine = [f for f in other if f.validated and f.suggestion is not None]
-    return all(any(_overlap(f, g) for g in mine) for f in found)
+    return all(any(overlaps(f, g) for g in mine) for f in found)
 
 
-def _overlap(a: Finding, b: Finding) -> bool:
+def overlaps(a: Finding, b: Finding) -> bool:
+    """Whether two findings are about the same lines of the same file."""
     return a.file == b.file and a.line <= b.end_line and b.line <= a.end_line
+
+
+Table = Mapping[tuple[str, str], PairEvidence]
+
+
+@dataclass(frozen=True, slots=True)
+class Lessons:
+    """What a run routes and audits by: learned qualities, and the evidence per pair they came
+    from, which draws the run's audits (``None``: audit nothing, e.g. a yardstick's truths)."""
+
+    learned: Learned
+    evidence: Table | None = None
+
+
+def lessons(rows: Iterable[Evidence], providers: Sequence[ProviderConfig], min_samples: int
+            ) -> Lessons:  # fmt: skip
+    """The ledger's evidence rows as ``PairEvidence``, and what they teach."""
+    table = {
+        (row.model, row.category): PairEvidence(
+            row.model, row.category, row.compared, row.matched, row.accepted, row.rejected
+        )
+        for row in rows
+    }
+    return Lessons(learn(table.values(), providers, min_samples), table)
 
 
 def add(

@@ -13,7 +13,7 @@ run, and never overspend it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypeVar
@@ -24,6 +24,7 @@ from hunkroute.ledger import (
     AttemptRecord,
     BudgetScope,
     Call,
+    Comparison,
     LedgerStore,
     Refused,
     Reservation,
@@ -78,12 +79,17 @@ class Shared:
 
     def attempt(self, pending: Pending, verdict: SuggestionVerdict = "none") -> None:
         """Write one attempt: settle its reservation with its real cost, or record it free."""
-        record = record_of(pending.attempt, pending.source, verdict)
+        record = record_of(pending.attempt, pending.source, verdict, pending.call.audit)
         reservation, cost = pending.reservation, pending.attempt.cost_nano
         if reservation is not None:
             self.guarded(lambda s: s.settle(reservation, cost, record))
         elif pending.source == "cache":
             self.guarded(lambda s: s.record(self.run_id, pending.call, record, self.now()))
+
+    def compared(self, comparisons: Sequence[Comparison]) -> None:
+        """File a run's comparisons with the best model, for the next runs to learn from."""
+        if comparisons:
+            self.guarded(lambda s: s.compare(self.run_id, comparisons, self.now()))
 
     def guarded(self, action: Callable[[LedgerStore], T]) -> T | None:
         """Run ``action`` on the store; its first failure turns the store off for the run."""
@@ -97,7 +103,9 @@ class Shared:
             return None
 
 
-def record_of(attempt: Attempt, source: CostSource, verdict: SuggestionVerdict) -> AttemptRecord:
+def record_of(
+    attempt: Attempt, source: CostSource, verdict: SuggestionVerdict, audit: bool = False
+) -> AttemptRecord:
     """The ledger's row of an attempt, from the report's."""
     return AttemptRecord(
         outcome=attempt.outcome,
@@ -107,6 +115,7 @@ def record_of(attempt: Attempt, source: CostSource, verdict: SuggestionVerdict) 
         cost_source=source,
         verdict=verdict,
         latency_ms=attempt.latency_ms,
+        audit=audit,
     )
 
 

@@ -84,17 +84,21 @@ class Stepper:
     def pick(
         self, work: Work, tried: Sequence[str], prompt: prompts.Prompt, out_tokens: int
     ) -> ProviderConfig | None:
-        """The planned model first, then the best value among the rest that can hold it."""
+        """The planned model first, then the best value among the rest that can hold it; an
+        audit's model only."""
         category = self.config.categories[work.batch.category]
         in_tokens = tokens_for_chars(len(prompt.system) + len(prompt.user))
+        audit = work.batch.audit  # one model asked on purpose, whatever its claimed quality
         usable = [
             p
-            for p in eligible(self.providers, category, 0)
+            for p in (self.providers if audit else eligible(self.providers, category, 0))
             if p.name not in tried
             and not self.gateway.is_open(p.name)
             and in_tokens + out_tokens <= p.context_window
         ]
         planned = [p for p in usable if p.name == work.batch.model and not tried]
+        if audit:  # another model's answer would compare nothing
+            return planned[0] if planned else None
         ranked = by_value(usable, in_tokens, out_tokens, category.name)
         choices = planned or ranked
         return choices[0] if choices else None
@@ -109,7 +113,8 @@ class Stepper:
     async def attempt(self, provider: ProviderConfig, chat: ChatRequest, work: Work) -> Step:
         """Cache, or reserve and call; then parse."""
         key = cache_key(provider, chat, prompts.PROMPT_VERSION)
-        call = Call(provider.api, provider.name, work.batch.category, work.batch.hunk_ids)
+        batch = work.batch
+        call = Call(provider.api, provider.name, batch.category, batch.hunk_ids, batch.audit)
         hit = self.cache.get(key)
         if hit is not None:
             parsed = answers.parse(hit.text, work.hunks, provider.name, work.batch.category)

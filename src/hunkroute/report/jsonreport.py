@@ -14,6 +14,7 @@ from hunkroute.model import (
     Plan,
     Report,
     nano_to_usd,
+    reviewer,
 )
 from hunkroute.plan import PlanItem
 from hunkroute.report.view import PLAIN, View
@@ -46,6 +47,7 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
         "cost_usd": nano_to_usd(attempt.cost_nano),
         "latency_ms": attempt.latency_ms,
         "detail": attempt.detail,
+        "audit": attempt.audit,
     }
 
 
@@ -58,9 +60,7 @@ def _hunk(result: HunkResult) -> dict[str, Any]:
         "new_end": hunk.new_end,
         "category": result.classification.category,
         "reasons": list(result.classification.reasons),
-        "model": next(
-            (a.model for a in reversed(result.attempts) if a.outcome in ("ok", "cached")), None
-        ),
+        "model": reviewer(result),
         "planned_model": route.model,
         "route_reason": route.reason,
         "status": result.status,

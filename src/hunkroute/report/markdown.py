@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from hunkroute.model import Finding, HunkResult, Report
+from hunkroute.model import Finding, HunkResult, Report, reviewer
 from hunkroute.report.comments import Posting, also_text, by_severity, inert
 from hunkroute.report.text import money
 
@@ -66,10 +66,21 @@ def routing_table(hunks: Sequence[HunkResult]) -> list[str]:
 
 
 def _model(result: HunkResult) -> str:
-    answered = [a.model for a in result.attempts if a.outcome in ("ok", "cached")]
+    answered = reviewer(result)
     if answered:
-        return answered[-1]
+        return answered
     return f"none (planned: {result.route.model})" if result.route.model else "none"
+
+
+def audit_lines(hunks: Sequence[HunkResult]) -> list[str]:
+    """The learning audits, labelled apart from the routing they check (issue 15)."""
+    calls = [a for r in hunks for a in r.attempts if a.audit]
+    if not calls:
+        return []
+    asked = Counter(a.model for a in calls)
+    who = ", ".join(f"{cell(model)} ×{n}" for model, n in sorted(asked.items()))
+    spent = money(sum(a.cost_nano for a in calls))
+    return ["", f"Audits (a second model asked too, for routing that learns): {who} · {spent}"]
 
 
 def coverage(hunks: Sequence[HunkResult]) -> list[str]:
@@ -113,7 +124,7 @@ def _within(rows: list[str], header: list[str], budget: int, what: str) -> list[
 def render(report: Report, posting: Posting | None = None, max_bytes: int = MAX_BYTES) -> str:
     """The whole summary; ``posting`` adds where the findings went and what did not make it."""
     head = [f"## hunkroute · {cell(report.origin)}", "", *money_table(report), ""]
-    head += ["### Routing", "", *routing_table(report.hunks), ""]
+    head += ["### Routing", "", *routing_table(report.hunks), *audit_lines(report.hunks), ""]
     head += ["### Coverage", "", *coverage(report.hunks), ""]
     head += [f"- {cell(p)}" for p in (*report.problems, *(posting.problems if posting else ()))]
     head += [f"- _{cell(n)}_" for n in (*report.notes, *(posting.notes if posting else ()))]

@@ -10,14 +10,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from hunkroute.model import Finding, HunkResult, Report
+from hunkroute.model import Finding, HunkResult, Report, auditors, reviewer
 from hunkroute.report.terminal import cut, money, paint, table, where
 from hunkroute.report.view import View
 
 
 def _model_of(result: HunkResult) -> str | None:
-    answered = [a.model for a in result.attempts if a.outcome in ("ok", "cached", "rejected")]
-    return answered[-1] if answered else None
+    return reviewer(result, ("ok", "cached", "rejected"))
+
+
+def _labelled(result: HunkResult) -> str:
+    """The hunk's model, and the models its audits asked too."""
+    asked = auditors(result)
+    audit = f" (audit: {', '.join(asked)})" if asked else ""
+    return (_model_of(result) or "-") + audit
 
 
 def hunk_rows(results: Iterable[HunkResult]) -> list[list[str]]:
@@ -27,7 +33,7 @@ def hunk_rows(results: Iterable[HunkResult]) -> list[list[str]]:
         called = bool(r.attempts)
         rows.append(
             [where(r.hunk.file, r.hunk.new_start, r.hunk.new_end), r.classification.category,
-             r.status + _redacted(r), _model_of(r) or "-", money(r.cost_nano) if called else "-",
+             r.status + _redacted(r), _labelled(r), money(r.cost_nano) if called else "-",
              "; ".join(r.classification.reasons)]
         )  # fmt: skip
     return rows
