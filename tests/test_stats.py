@@ -9,7 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from hunkroute.ledger import AttemptRecord, BudgetScope, Call, Reservation, RunSpec, open_ledger
+from hunkroute import config as configmod
+from hunkroute.ledger import (
+    AttemptRecord,
+    BudgetScope,
+    Call,
+    Comparison,
+    Evidence,
+    Reservation,
+    RunSpec,
+    open_ledger,
+)
+from hunkroute.models.learning import claimed_vs_learned
 from hunkroute.report import stats as render
 from tests.helpers.cli import run_main
 
@@ -103,3 +114,56 @@ def test_the_renders_are_the_clis_formats() -> None:
     from hunkroute.cli import STATS_FORMATS
 
     assert tuple(render.RENDERS) == STATS_FORMATS
+
+
+CLAIMS = """providers:
+  - {name: small, base_url: http://x, model: s, cost_per_input_token: 1.0e-7,
+     cost_per_output_token: 2.0e-7, quality: {review: 8.7}, supported_tasks: [review]}
+  - {name: big, base_url: http://x, model: b, cost_per_input_token: 2.0e-6,
+     cost_per_output_token: 8.0e-6, quality: 9.4, supported_tasks: [review]}
+"""
+
+
+def compared(tmp_path: Path) -> tuple[str, str]:
+    """A ledger where ``small`` matched ``big`` on 1 of 10 review hunks, and its config."""
+    url = filled(tmp_path)
+    store = open_ledger(url)
+    try:
+        run = store.open_run(RunSpec("acme/shop", 8, "h2", BudgetScope(10**9)), AT)
+        store.compare(run.id, [Comparison(f"h{i}", "review", "small", "big", "audit", i == 0)
+                               for i in range(10)], AT)  # fmt: skip
+    finally:
+        store.close()
+    config = tmp_path / "hunkroute.yaml"
+    config.write_text(CLAIMS, encoding="utf-8")
+    return url, str(config)
+
+
+def test_stats_show_claimed_beside_learned_quality(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, config = compared(tmp_path)
+    args = ["stats", "--ledger", url, "--config", config]
+    data = json.loads(run_main([*args, "--format", "json"], capsys).out)
+    (row,) = data["learning"]
+    assert (row["model"], row["category"], row["claimed"]) == ("small", "review", 8.7)
+    assert (row["comparisons"], row["matched"]) == (10, 1)
+    # the claim (8.7 / 9.4 of the best) weighs 8 comparisons: (7.4 + 1) / 18 of 9.4
+    assert row["learned"] == 4.4
+    assert row["explanation"].startswith(f"learned {row['learned']:.1f} on review from 10 audits")
+    text = run_main(args, capsys).out
+    claimed, learned = [line for line in text.splitlines() if "ed  █" in line]
+    assert (claimed.count("█"), learned.count("█")) == (26, 13)
+    markdown = run_main([*args, "--format", "markdown"], capsys).out
+    assert "| model | category | claimed | learned | comparisons | matched | why |" in markdown
+    assert "| small | review | 8.7 |" in markdown
+
+
+def test_a_pair_under_min_samples_keeps_its_claim_and_says_so(tmp_path: Path) -> None:
+    rows = [Evidence("small", "review", 3, 0, 0, 0, 0.0, 0.0, 0, compared=3, matched=0)]
+    conf = configmod.loads(CLAIMS, "claims")
+    (row,) = claimed_vs_learned(rows, conf.providers, min_samples=8)
+    assert (row.claimed, row.learned) == (8.7, None)
+    assert "3 of learning.min_samples 8 comparisons: the claim stands" in row.explanation
+    assert render.learning_text(()) == []
+    assert "3 of learning.min_samples 8" in "\n".join(render.learning_text((row,)))

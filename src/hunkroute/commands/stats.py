@@ -1,9 +1,10 @@
 """``hunkroute stats``: where the money went, read from the spend ledger.
 
 Parse → build → execute: the URL (``--ledger``, else ``HUNKROUTE_LEDGER_URL``, else the
-config's ``ledger``), the cut-off (``--since``), then one query and one pure render
-(``report/stats.py``). A URL of no known kind is a usage mistake (exit 2); a ledger that cannot
-be reached is unavailable (``LedgerError``, exit 4).
+config's ``ledger``), the cut-off (``--since``), then the queries and one pure render
+(``report/stats.py``); the claimed-vs-learned table reads all the evidence, as routing does.
+A URL of no known kind is a usage mistake (exit 2); a ledger that cannot be reached is
+unavailable (``LedgerError``, exit 4).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from pathlib import Path
 from hunkroute.commands.ledgering import ledger_url
 from hunkroute.commands.options import CliOptions, build_config
 from hunkroute.commands.output import emit
+from hunkroute.config import Config
 from hunkroute.errors import UsageError
 from hunkroute.ledger import STORES, open_ledger
 from hunkroute.ledger.url import redact, scheme
+from hunkroute.models.learning import claimed_vs_learned
 from hunkroute.report.stats import RENDERS
 
 
@@ -31,11 +34,10 @@ def parse_since(text: str | None) -> date | None:
         raise UsageError(f"--since: expected a date YYYY-MM-DD, got {text!r}") from None
 
 
-def stats_url(options: CliOptions) -> str:
+def stats_url(options: CliOptions, config: Config) -> str:
     """The ledger to read: the flag, else the run's own (env, then config)."""
     url = options.ledger
     if url is None:
-        config = build_config(options.config, Path.cwd())
         url = ledger_url(config, os.environ)
         if url is None:
             raise UsageError("no ledger: the config sets 'ledger: null'; name one with --ledger")
@@ -47,10 +49,13 @@ def stats_url(options: CliOptions) -> str:
 
 def command(options: CliOptions) -> int:
     since = parse_since(options.since)
-    store = open_ledger(stats_url(options))
+    config = build_config(options.config, Path.cwd())  # the claims, beside what was learned
+    store = open_ledger(stats_url(options, config))
     try:
         stats = store.stats(since)
+        evidence = store.evidence()  # all of it, as routing reads it
     finally:
         store.close()
-    emit(RENDERS[options.format](stats), options.output)
+    learning = claimed_vs_learned(evidence, config.providers, config.learning.min_samples)
+    emit(RENDERS[options.format](stats, learning), options.output)
     return 0

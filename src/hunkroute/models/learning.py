@@ -156,6 +156,39 @@ def lessons(rows: Iterable[Evidence], providers: Sequence[ProviderConfig], min_s
     return Lessons(learn(table.values(), providers, min_samples), table)
 
 
+@dataclass(frozen=True, slots=True)
+class LearningRow:
+    """One pair of ``stats``' claimed-vs-learned table."""
+
+    model: str
+    category: str
+    claimed: float | None  # ``None``: the config no longer lists the model
+    learned: float | None  # ``None``: fewer than ``min_samples`` comparisons, the claim stands
+    compared: int
+    matched: int
+    explanation: str
+
+
+def claimed_vs_learned(
+    rows: Iterable[Evidence], providers: Sequence[ProviderConfig], min_samples: int
+) -> tuple[LearningRow, ...]:
+    """Every pair that was compared with its category's best model, claim beside lesson."""
+    taught = lessons(rows, providers, min_samples)
+    by_name = {p.name: p for p in providers}
+    table = []
+    for (model, category), pair in sorted((taught.evidence or {}).items()):
+        if not pair.compared:
+            continue
+        known = taught.learned.get((model, category))
+        claim = by_name[model].quality_for(category) if model in by_name else None
+        why = known.reason if known else (
+            f"{pair.compared} of learning.min_samples {min_samples} comparisons: the claim stands"
+        )  # fmt: skip
+        table.append(LearningRow(model, category, claim, known.quality if known else None,
+                                 pair.compared, pair.matched, why))  # fmt: skip
+    return tuple(table)
+
+
 def add(
     table: Mapping[tuple[str, str], PairEvidence], model: str, category: str, **counts: int
 ) -> dict[tuple[str, str], PairEvidence]:

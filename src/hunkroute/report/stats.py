@@ -1,7 +1,8 @@
 """Renders of the spend ledger's ``Stats`` for ``hunkroute stats``: text, JSON and Markdown.
 
-Pure functions of the ``Stats`` value. The JSON keys are DESIGN.md's contract
-(``stats --format json``); text is a table and a bar chart of spend by model; Markdown is
+Pure functions of the ``Stats`` value and the claimed-vs-learned table (``LearningRow``s, issue
+15). The JSON keys are DESIGN.md's contract (``stats --format json``; ``learning[]`` added);
+text is tables and bar charts of spend by model and of claimed vs learned quality; Markdown is
 tables and a Mermaid pie chart, which GitHub renders in a job summary.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 
 from hunkroute.ledger.interface import ModelRow, Stats
 from hunkroute.model import nano_to_usd
+from hunkroute.models.learning import LearningRow
 from hunkroute.report.markdown import cell
 from hunkroute.report.terminal import money, table
 
@@ -28,7 +30,7 @@ def saving_percent(stats: Stats) -> float | None:
     return round(100 * (1 - stats.totals.spent_nano / baseline), 1)
 
 
-def to_dict(stats: Stats) -> dict[str, Any]:
+def to_dict(stats: Stats, learning: Sequence[LearningRow] = ()) -> dict[str, Any]:
     """The ``stats --format json`` contract."""
     totals = stats.totals
     return {
@@ -47,6 +49,18 @@ def to_dict(stats: Stats) -> dict[str, Any]:
             {"week": w.week, "calls": w.calls, "spent_usd": nano_to_usd(w.spent_nano)}
             for w in stats.by_week
         ],
+        "learning": [
+            {
+                "model": r.model,
+                "category": r.category,
+                "claimed": r.claimed,
+                "learned": r.learned,
+                "comparisons": r.compared,
+                "matched": r.matched,
+                "explanation": r.explanation,
+            }
+            for r in learning
+        ],  # fmt: skip
     }
 
 
@@ -63,8 +77,8 @@ def _model(row: ModelRow) -> dict[str, Any]:
     }
 
 
-def render_json(stats: Stats) -> str:
-    return json.dumps(to_dict(stats), indent=2) + "\n"
+def render_json(stats: Stats, learning: Sequence[LearningRow] = ()) -> str:
+    return json.dumps(to_dict(stats, learning), indent=2) + "\n"
 
 
 def spend_by_model(stats: Stats) -> list[tuple[str, int]]:
@@ -108,7 +122,43 @@ def bars(stats: Stats, width: int = BAR_WIDTH) -> list[str]:
     ]
 
 
-def render_text(stats: Stats) -> str:
+def _quality(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+LEARNING_HEADER = ["MODEL", "CATEGORY", "CLAIMED", "LEARNED", "COMPARISONS", "MATCHED", "WHY"]
+
+
+def _learning_rows(learning: Sequence[LearningRow]) -> list[list[str]]:
+    return [
+        [r.model, r.category, _quality(r.claimed), _quality(r.learned), str(r.compared),
+         str(r.matched), r.explanation]
+        for r in learning
+    ]  # fmt: skip
+
+
+def quality_bars(learning: Sequence[LearningRow], width: int = BAR_WIDTH) -> list[str]:
+    """Two bars per pair on the same 0–10 scale: the claim, and what was learned (if yet)."""
+    label = max((len(f"{r.model} {r.category}") for r in learning), default=0)
+    lines = []
+    for r in learning:
+        for kind, value in (("claimed", r.claimed), ("learned", r.learned)):
+            name = f"{r.model} {r.category}" if kind == "claimed" else ""
+            bar = "█" * round(width * min(max(value or 0.0, 0.0), 10.0) / 10)
+            lines.append(f"{name.ljust(label)}  {kind}  {bar:<{width}}  {_quality(value)}")
+    return lines
+
+
+def learning_text(learning: Sequence[LearningRow]) -> list[str]:
+    """The claimed-vs-learned table and chart; nothing before the first comparison."""
+    if not learning:
+        return []
+    table_lines = table([LEARNING_HEADER, *_learning_rows(learning)])
+    return ["", "quality claimed vs learned on this code (what routing uses now)", *table_lines,
+            "", *quality_bars(learning)]  # fmt: skip
+
+
+def render_text(stats: Stats, learning: Sequence[LearningRow] = ()) -> str:
     lines = [headline(stats), ""]
     if not stats.by_model:
         return "\n".join([*lines, "no model calls recorded"]) + "\n"
@@ -118,6 +168,7 @@ def render_text(stats: Stats) -> str:
         lines += ["", *table([["PR", "RUNS", "SPENT"], *prs])]
     weeks = [[w.week, str(w.calls), money(w.spent_nano)] for w in stats.by_week]
     lines += ["", *table([["WEEK", "CALLS", "SPENT"], *weeks])]
+    lines += learning_text(learning)
     return "\n".join(lines) + "\n"
 
 
@@ -138,7 +189,7 @@ def pie(stats: Stats) -> list[str]:
     return ["```mermaid", "pie title Spend by model (USD)", *slices, "```"]
 
 
-def render_markdown(stats: Stats) -> str:
+def render_markdown(stats: Stats, learning: Sequence[LearningRow] = ()) -> str:
     lines = ["## hunkroute spend", "", headline(stats), ""]
     lines += _mdtable([h.lower() for h in MODEL_HEADER], _model_rows(stats)) + [""]
     lines += pie(stats)
@@ -147,6 +198,14 @@ def render_markdown(stats: Stats) -> str:
         lines += ["", *_mdtable(["PR", "runs", "spent"], prs)]
     weeks = [[w.week, str(w.calls), money(w.spent_nano)] for w in stats.by_week]
     lines += ["", *_mdtable(["week", "calls", "spent"], weeks)]
+    if learning:
+        header = [h.lower() for h in LEARNING_HEADER]
+        lines += [
+            "",
+            "### Quality claimed vs learned",
+            "",
+            *_mdtable(header, _learning_rows(learning)),
+        ]
     return "\n".join(lines) + "\n"
 
 
