@@ -10,9 +10,10 @@ pipeline (plan, provider HTTP to a loopback fake, ruff + bandit + semgrep on eve
 - oracle: routed on the true skills, the yardstick.
 
 A validated fix is a model finding on a planted line whose suggestion is the known fix and
-that the gates accepted. Until the pipeline runs audits itself (issue 15, phase B), this bench
-runs them: one extra pipeline run per asked model, on the audited hunks only, with only that
-model configured, and it keeps its own evidence table.
+that the gates accepted. Each policy keeps a real SQLite ledger, as ``run`` does; the learned
+policy reads its lessons from it before every PR (``commands.ledgering.lessons_from``), and its
+runs audit and explore themselves (``models/auditstage.py``): their cost is in the run's spend,
+and a fix only an audit found counts, as it is reported.
 
 Run: python bench/frontier.py [--prs 30]
 """
@@ -26,7 +27,8 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,14 +40,14 @@ from tests.helpers.llmcase import ENV, FAST_RETRY, KEY_ENV, change  # noqa: E402
 
 from hunkroute import config as configmod  # noqa: E402
 from hunkroute import pipeline  # noqa: E402
+from hunkroute.commands.ledgering import ledger_access, lessons_from  # noqa: E402
 from hunkroute.config import Config  # noqa: E402
-from hunkroute.model import Finding, LearnedQuality, Report  # noqa: E402
-from hunkroute.models.audit import AuditCall, allowance, choose  # noqa: E402
-from hunkroute.models.learning import Lessons, PairEvidence, add, learn, matched  # noqa: E402
-from hunkroute.plan import PlanItem  # noqa: E402
+from hunkroute.ledger import open_ledger  # noqa: E402
+from hunkroute.model import Finding, LearnedQuality, LearningRow, Report  # noqa: E402
+from hunkroute.models.learning import Lessons, claimed_vs_learned  # noqa: E402
 
 POLICIES = ("all-premium", "static", "learned", "oracle")
-Table = dict[tuple[str, str], PairEvidence]
+START = datetime(2026, 12, 1, tzinfo=UTC)  # the ledger's clock: PR n is filed n hours later
 
 
 @dataclass
@@ -68,19 +70,16 @@ class Tally:
         self.audits += other.audits
 
 
-def config_for(
-    base_url: str, cache: Path, models: Sequence[str], audit_only: bool = False
-) -> Config:
-    """Providers of known price and claimed quality; ``audit_only`` lets one model take all."""
+def config_for(base_url: str, cache: Path, models: Sequence[str], learning: bool) -> Config:
+    """Providers of known price and claimed quality, and a SQLite ledger in ``cache``."""
     lines = ["budget_usd: 1.0", f"cache_dir: '{cache}'", "upgrade_share: 0", f"retry: {FAST_RETRY}",
-             "learning: {audit_share: 0.1, min_samples: 8}", "classify:", "  rules:",
+             f"ledger: 'sqlite:///{cache}/ledger.sqlite3'",
+             f"learning: {{enabled: {str(learning).lower()}, audit_share: 0.1, min_samples: 8}}",
+             "classify:", "  rules:",
              "    - {path: 'api/**', category: review, reason: 'bench: api'}",
              "    - {path: 'core/**', category: debugging, reason: 'bench: core'}",
-             "    - {path: 'util/**', category: boilerplate, reason: 'bench: util'}"]  # fmt: skip
-    if audit_only:
-        lines += ["max_attempts: 1", "categories:"]
-        lines += [f"  {c}: {{min_quality: 0}}" for c in ("review", "debugging", "boilerplate")]
-    lines.append("providers:")
+             "    - {path: 'util/**', category: boilerplate, reason: 'bench: util'}",
+             "providers:"]  # fmt: skip
     for name in models:
         price_in, price_out = PRICES[name]
         quality = ", ".join(f"{c}: {q}" for c, q in CLAIMS[name].items())
@@ -117,90 +116,40 @@ def _is_fix(finding: Finding, file: str, line: int, fix: str) -> bool:
             and finding.line == line and finding.suggestion == fix)  # fmt: skip
 
 
-def run_pr(conf: Config, pr: PullRequest, learned: Mapping[tuple[str, str], LearnedQuality]
-           ) -> Report:  # fmt: skip
-    loaded = change(pr.old, pr.new)
-    return pipeline.run(loaded, conf, pipeline.RunOptions(), ENV, lessons=Lessons(learned))
+def run_pr(conf: Config, pr: PullRequest, name: str) -> Report:
+    """One PR through the real pipeline and the policy's ledger, learning as ``run`` does."""
+    with ledger_access(conf, {}, offline=False) as access:
+        at = START + timedelta(hours=pr.number)
+        ledger = replace(access, now=lambda: at)
+        lessons = Lessons(oracle()) if name == "oracle" else lessons_from(ledger, conf)
+        loaded = change(pr.old, pr.new)
+        return pipeline.run(loaded, conf, pipeline.RunOptions(), ENV, ledger=ledger,
+                            lessons=lessons)  # fmt: skip
 
 
-def policy(name: str, prs: Sequence[PullRequest]) -> tuple[list[Tally], Table]:
-    """One policy over the stream: a tally per PR, and the evidence it learned from."""
+def policy(name: str, prs: Sequence[PullRequest]) -> tuple[list[Tally], tuple[LearningRow, ...]]:
+    """One policy over the stream: a tally per PR, and what its ledger taught in the end."""
     with FakeLLM("openai", answer) as fake, tempfile.TemporaryDirectory() as tmp:
         models = ("premium",) if name == "all-premium" else tuple(PRICES)
-        conf = config_for(fake.base_url, Path(tmp), models)
-        table: Table = {}
+        conf = config_for(fake.base_url, Path(tmp), models, learning=name == "learned")
         tallies = []
         for pr in prs:
-            learned = learn(table.values(), conf.providers, conf.learning.min_samples)
-            chosen = oracle() if name == "oracle" else learned if name == "learned" else {}
-            report = run_pr(conf, pr, chosen)
-            tally = Tally(fixes(report, pr), report.spent_nano)
-            if name == "learned":
-                table = audit(fake, Path(tmp), conf, pr, report, table, tally)
-            tallies.append(tally)
-        return tallies, table
+            report = run_pr(conf, pr, name)
+            audits = [a for h in report.hunks for a in h.attempts if a.audit]
+            tallies.append(Tally(fixes(report, pr), report.spent_nano,
+                                 sum(a.cost_nano for a in audits), len(audits)))  # fmt: skip
+        store = open_ledger(conf.ledger or "")
+        try:
+            rows = claimed_vs_learned(store.evidence(), conf.providers, conf.learning.min_samples)
+        finally:
+            store.close()
+        return tallies, rows
 
 
-def audit(fake: FakeLLM, tmp: Path, conf: Config, pr: PullRequest, report: Report,
-          table: Table, tally: Tally) -> Table:  # fmt: skip
-    """Choose this PR's audits and explorations, run them, and add what they show."""
-    items = [PlanItem(h.hunk, h.classification) for h in report.hunks]
-    left = allowance(conf, report.budget_nano, report.reserved_nano)
-    calls = choose([h.route for h in report.hunks], items, conf, conf.providers, table, left)
-    answers = {}
-    for model in sorted({c.model for c in calls}):
-        mine = [c for c in calls if c.model == model]
-        files = {next(h.hunk.file for h in report.hunks if h.hunk.id == c.hunk_id) for c in mine}
-        sub = config_for(fake.base_url, tmp, (model,), audit_only=True).with_budget(left / 1e9)
-        extra = run_pr(sub, PullRequest(pr.number, {f: pr.old[f] for f in files},
-                                        {f: pr.new[f] for f in files}, ()), {})  # fmt: skip
-        left -= extra.reserved_nano
-        tally.spent_nano += extra.spent_nano
-        tally.audit_nano += extra.spent_nano
-        tally.audits += len(mine)
-        tally.fixed |= fixes(extra, pr)
-        answers[model] = extra
-    table = gate_counts(report, table)
-    for call in calls:
-        table = compare(call, report, answers, table)
-    return table
-
-
-def compare(call: AuditCall, main: Report, answers: Mapping[str, Report], table: Table) -> Table:
-    """One comparison: did the judged model find the validated fix the best model found?"""
-    hunk = next(h.hunk for h in main.hunks if h.hunk.id == call.hunk_id)
-
-    def of(model: str) -> list[Finding]:
-        report = main if model == call.routed else answers[model]
-        return [f for f in report.findings if f.model == model and f.file == hunk.file
-                and hunk.new_start <= f.line <= hunk.new_end]  # fmt: skip
-
-    judged = call.routed if call.kind == "audit" else call.model
-    outcome = matched(of(call.best), of(judged))
-    if outcome is None:
-        return table
-    return add(table, judged, call.category, compared=1, matched=int(outcome))
-
-
-def gate_counts(report: Report, table: Table) -> Table:
-    """Suggestions the gates accepted and rejected, per model and category."""
-    for result in report.hunks:
-        category = result.classification.category
-        for attempt in result.attempts:
-            if attempt.outcome == "rejected":
-                table = add(table, attempt.model, category, rejected=1)
-    for finding in report.findings:
-        if finding.source == "model" and finding.validated and finding.model:
-            category = next(h.classification.category for h in report.hunks
-                            if h.hunk.file == finding.file)  # fmt: skip
-            table = add(table, finding.model, category, accepted=1)
-    return table
-
-
-def _policy(args: tuple[str, int]) -> tuple[str, list[Tally], Table]:
+def _policy(args: tuple[str, int]) -> tuple[str, list[Tally], tuple[LearningRow, ...]]:
     name, count = args
-    tallies, table = policy(name, stream(count))
-    return name, tallies, table
+    tallies, rows = policy(name, stream(count))
+    return name, tallies, rows
 
 
 def summed(tallies: Sequence[Tally]) -> Tally:
@@ -249,17 +198,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     with multiprocessing.get_context("fork").Pool(len(POLICIES)) as pool:
         done = pool.map(_policy, [(name, count) for name in POLICIES])
     results = {name: tallies for name, tallies, _ in done}
-    table = next(t for name, _, t in done if name == "learned")
+    rows = next(r for name, _, r in done if name == "learned")
     print("\n".join(render(results, count)))
-    print("\nthe learned policy's evidence after the stream:")
-    conf = config_for("http://127.0.0.1:9/v1", Path("."), tuple(PRICES))
-    learned = learn(table.values(), conf.providers, conf.learning.min_samples)
-    for key, pair in sorted(table.items()):
-        found = learned.get(key)
-        why = found.reason if found else f"{pair.compared} comparisons: the claim stays"
-        skill = TRUE_SKILL[pair.model][pair.category].fix / TRUE_SKILL["premium"][pair.category].fix
-        truth = CLAIMS["premium"][pair.category] * skill  # what learning would reach in the end
-        print(f"  {pair.model:6} {pair.category:12} {why} [true {truth:.1f}]")
+    print("\nthe learned policy's ledger after the stream (hunkroute stats):")
+    for row in rows:
+        skill = TRUE_SKILL[row.model][row.category].fix / TRUE_SKILL["premium"][row.category].fix
+        truth = CLAIMS["premium"][row.category] * skill  # what learning would reach in the end
+        print(f"  {row.model:6} {row.category:12} {row.explanation} [true {truth:.1f}]")
     print(f"\n{count} PRs, 4 policies in {time.perf_counter() - start:.0f} s")
     return 0
 

@@ -22,8 +22,9 @@ from hunkroute.ledger import open_ledger
 from hunkroute.model import Candidate, Report, Verdict, usd_to_nano
 from hunkroute.models.spend import LedgerAccess
 from hunkroute.report import jsonreport
+from tests.helpers.cli import run_main
 from tests.helpers.fake_llm import FakeLLM, Say, Seen, findings
-from tests.helpers.llmcase import ENV, change, provider_yaml, python_files
+from tests.helpers.llmcase import ENV, change, provider_yaml, python_files, unified
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 LEARNING = (
@@ -49,14 +50,18 @@ def accept(candidates: Sequence[Candidate]) -> list[Verdict]:
     return [Verdict(c, "accepted", "gates passed") for c in candidates]
 
 
-def learning_config(cheap: FakeLLM, best: FakeLLM, tmp_path: Path, budget: float = 1.0,
-                    share: float = 0.5) -> Config:  # fmt: skip
+def learning_yaml(cheap: FakeLLM, best: FakeLLM, tmp_path: Path, budget: float = 1.0,
+                  share: float = 0.5) -> str:  # fmt: skip
     url = f"sqlite:///{tmp_path}/ledger.sqlite3"
     learning = LEARNING.replace("SHARE", f"{share!r}")
     text = f"budget_usd: {budget!r}\ncache_dir: '{tmp_path}/cache'\nledger: '{url}'\n{learning}"
     text += "providers:\n" + provider_yaml("cheap", cheap, 1e-7, 2e-7, 8.7)
-    text += provider_yaml("premium", best, 2e-6, 8e-6, 9.4)
-    return configmod.loads(text, "test config")
+    return text + provider_yaml("premium", best, 2e-6, 8e-6, 9.4)
+
+
+def learning_config(cheap: FakeLLM, best: FakeLLM, tmp_path: Path, budget: float = 1.0,
+                    share: float = 0.5) -> Config:  # fmt: skip
+    return configmod.loads(learning_yaml(cheap, best, tmp_path, budget, share), "test config")
 
 
 def run_once(conf: Config, number: int) -> Report:
@@ -101,8 +106,28 @@ def test_audits_catch_a_silent_miss_and_the_next_run_routes_around_it(
     after = run_once(conf, 3)
     assert {h.route.model for h in after.hunks} == {"premium"}
     reason = after.hunks[0].route.reason
-    assert f"from {cheap.compared} audits (claimed 8.7" in reason
-    assert "learned" in reason
+    assert "cheap left out: learned " in reason
+    assert f" on review from {cheap.compared} audits (claimed 8.7" in reason
+
+
+def test_plan_reads_the_ledgers_lessons(
+    fakes: tuple[FakeLLM, FakeLLM], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    conf = learning_config(*fakes, tmp_path)
+    for number in range(3):
+        run_once(conf, number)
+    config = tmp_path / "hunkroute.yaml"
+    config.write_text(learning_yaml(*fakes, tmp_path), encoding="utf-8")
+    old, new = python_files(4, start=40)
+    (tmp_path / "change.diff").write_text(unified(old, new), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = ["plan", "--diff", "change.diff", "--config", str(config), "--format", "json"]
+    data = json.loads(run_main(args, capsys).out)
+    (quality,) = data["quality"]
+    assert (quality["model"], quality["claimed"]) == ("cheap", 8.7)
+    assert quality["learned"] < 8.5
+    assert {h["model"] for h in data["hunks"]} == {"premium"}
 
 
 def test_no_ledger_no_audits(fakes: tuple[FakeLLM, FakeLLM], tmp_path: Path) -> None:

@@ -195,6 +195,19 @@ class LearnedQuality:
     reason: str  # e.g. "learned 3.1 on review from 24 audits (claimed 8.7)"
 
 
+@dataclass(frozen=True, slots=True)
+class LearningRow:
+    """One pair of ``stats``' claimed-vs-learned table."""
+
+    model: str
+    category: str
+    claimed: float | None  # ``None``: the config no longer lists the model
+    learned: float | None  # ``None``: fewer than ``min_samples`` comparisons, the claim stands
+    compared: int
+    matched: int
+    explanation: str
+
+
 Learned = Mapping[tuple[str, str], LearnedQuality]
 """Learned quality by (provider name, category); a pair not in it routes on its claim."""
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from hunkroute.config import ProviderConfig
 from hunkroute.ledger.interface import Evidence
-from hunkroute.model import Finding, Learned, LearnedQuality
+from hunkroute.model import Finding, Learned, LearnedQuality, LearningRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,19 +154,6 @@ def lessons(rows: Iterable[Evidence], providers: Sequence[ProviderConfig], min_s
         for row in rows
     }
     return Lessons(learn(table.values(), providers, min_samples), table)
-
-
-@dataclass(frozen=True, slots=True)
-class LearningRow:
-    """One pair of ``stats``' claimed-vs-learned table."""
-
-    model: str
-    category: str
-    claimed: float | None  # ``None``: the config no longer lists the model
-    learned: float | None  # ``None``: fewer than ``min_samples`` comparisons, the claim stands
-    compared: int
-    matched: int
-    explanation: str
 
 
 def claimed_vs_learned(

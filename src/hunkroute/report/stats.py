@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hunkroute.ledger.interface import ModelRow, Stats
-from hunkroute.model import nano_to_usd
-from hunkroute.models.learning import LearningRow
+from hunkroute.model import LearningRow, nano_to_usd
 from hunkroute.report.markdown import cell
 from hunkroute.report.terminal import money, table
 
