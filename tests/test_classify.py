@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
 from hunkroute import config
 from hunkroute.classify.classifier import BUILTIN, ClassifyContext, classify, decide
 from hunkroute.classify.patterns import Signal
-from hunkroute.model import Classification, Finding, Hunk
+from hunkroute.model import Classification, Finding, Hunk, Line
 from tests.helpers.hunks import make_hunk
 from tests.helpers.labelled import load_cases
 
@@ -108,6 +109,15 @@ def test_boilerplate_signals(file: str, added: list[str], removed: list[str], re
         ("a.py", ["", "   "], [], "blank"),
         ("a.py", ['__version__ = "1.3.0"'], ['__version__ = "1.2.9"'], "version bump"),
         ("package.json", ['  "version": "2.0.0",'], ['  "version": "1.9.1",'], "version bump"),
+        (
+            ".bumpversion.cfg",
+            ["current_version = 2.0.1"],
+            ["current_version = 2.0.0"],
+            "version bump",
+        ),
+        ("src/pkg/newsfragments/1234.bugfix", ["Fixed the widget."], [], "changelog fragment"),
+        ("changelog.d/20240101_fix.md", ["- Fixed the widget."], [], "changelog fragment"),
+        ("changes/77.feature", ["Adds a knob."], [], "changelog fragment"),
     ],
 )
 def test_skip_shapes(file: str, added: list[str], removed: list[str], reason: str) -> None:
@@ -119,6 +129,34 @@ def test_skip_shapes(file: str, added: list[str], removed: list[str], reason: st
 def test_python_indentation_change_is_not_whitespace_only() -> None:
     hunk = make_hunk("a.py", 10, ["    return total"], ["        return total"])
     assert classify(hunk, PLAIN).category != "skip"
+
+
+def test_python_lines_moved_past_context_are_not_whitespace_only() -> None:
+    check = ["        if done:", "            break"]
+    rest = ["        flush()", "        notify()"]
+    base = make_hunk("a.py", 10, check, check)
+    moved = replace(
+        base,
+        added=tuple(Line(12 + i, text) for i, text in enumerate(check)),
+        context=tuple(Line(10 + i, text) for i, text in enumerate(rest)),
+        new_end=13,
+        old_end=13,
+    )
+    assert classify(moved, PLAIN).category != "skip"
+    in_place = replace(
+        moved, added=base.added, context=tuple(Line(12 + i, t) for i, t in enumerate(rest))
+    )
+    assert classify(in_place, PLAIN).reasons == ("whitespace-only change",)
+
+
+def test_ruff_bug_rules_in_a_test_are_a_hint() -> None:
+    before, after = "    def fake_receive(self, ids):", "    def fake_receive(self, ids=[]):"
+    hunk = make_hunk("tests/test_q.py", 10, [after], [before])
+    found = (finding("ruff", "B006", 10, "tests/test_q.py"),)
+    assert classify(hunk, ClassifyContext(prescan=found)).category == "boilerplate"
+    code = replace(hunk, file="app/q.py")
+    moved = (finding("ruff", "B006", 10, "app/q.py"),)
+    assert classify(code, ClassifyContext(prescan=moved)).category == "debugging"
 
 
 def test_hard_cases_need_the_tree_not_keywords() -> None:

@@ -58,3 +58,13 @@ def test_a_changed_source_is_review(line: str) -> None:
         "requirements.txt", "requests==2.32.0\n", f"{line}\nrequests==2.32.0\n"
     )
     assert found == "review" and "package index or source changed" in reasons[0]
+
+
+def test_pins_in_a_config_file_are_a_dependency_change() -> None:
+    old = "[testenv]\ndeps =\n    lintpkg~=4.0.1\n    fmtpkg~=22.1.0\n    other\n"
+    new = "[testenv]\ndeps =\n    lintpkg~=5.0.4\n    fmtpkg~=22.6.0\n    other\n"
+    assert category("tox.ini", old, new) == ("boilerplate", ("dependency change",))
+    setting = "[testenv]\ncommands = run --fast\n"
+    assert category("tox.ini", setting, setting.replace("fast", "slow"))[1] != (
+        "dependency change",
+    )

@@ -115,6 +115,19 @@ def test_the_new_file_names_the_enclosing_function() -> None:
          ["    if not re.match(pattern, origin):"], "regex match semantics changed"),
         (['HOST = re.compile(r"^[a-z0-9.-]+$")'], ['HOST = re.compile(r"[a-z0-9.-]+")'],
          "regex anchored"),
+        (["    Pixels.bomb_check(cols, rows)"], [], "limit check call"),
+        (["        _payload_size_guard(body)"], [], "limit check call"),
+        (["    verb = ensure_valid_verb(verb)"], [], "value passed through a validator"),
+        (["    if BAD_CHARS.search(key):", "        raise ValueError('bad key')"], [],
+         "input rejected when it matches a pattern"),
+        (["    if width * height > PIXEL_CAP:", "        raise ValueError('too big')"], [],
+         "size/count limit that raises"),
+        (["    if frame_count > 4096:", "        raise DecodeError('too many frames')"], [],
+         "size/count limit that raises"),
+        (["    magic = stream.read(6)"], ["    magic = stream.readline()"],
+         "read bounded in size"),
+        (["    mechanisms = 'PLAIN ANONYMOUS'"], ["    mechanisms = 'PLAIN'"],
+         "default widens who is allowed"),
     ],
 )  # fmt: skip
 def test_security_edit_shapes(added: list[str], removed: list[str], reason: str) -> None:
@@ -161,7 +174,7 @@ def docs_hunk(source: str, first: int, added: list[str], removed: list[str]) -> 
     hunk = make_hunk("pkg/mod.py", first, added, removed)
     numbers = range(max(1, first - 3), min(len(lines), first + len(added) + 2) + 1)
     context = tuple(Line(n, lines[n - 1]) for n in numbers if not first <= n < first + len(added))
-    return replace(hunk, context=context)
+    return replace(hunk, context=context, new_start=numbers[0], old_start=numbers[0])
 
 
 MODULE = '"""Serve files.\n\nMore words.\n"""\nimport os\nimport re\n\nX = 1\n'
@@ -258,3 +271,41 @@ def test_a_raise_of_the_same_error_reworded_is_not_new_validation() -> None:
     )
     reasons = classify(with_section(hunk, "    def authenticate_client(self):"), PLAIN).reasons
     assert not any("new validation" in r for r in reasons)
+
+
+@pytest.mark.parametrize(
+    ("added", "removed"),
+    [
+        (["    if value is None:", "        raise ValueError('value is required')"], []),
+        (["    if len(args) > 2:", "        raise TypeError('too many arguments')"], []),
+        (["    total = compute_total(total)"], []),
+        (["    data = stream.read()"], ["    data = stream.read(size)"]),
+        (["    self.run_checks()"], ["    self.run()"]),
+    ],
+)  # fmt: skip
+def test_ordinary_code_is_not_a_security_shape(added: list[str], removed: list[str]) -> None:
+    result = classify(make_hunk("app/core.py", 30, added, removed), PLAIN)
+    assert result.category != "review", result.reasons
+
+
+def test_request_data_removed_from_a_log_call_is_review() -> None:
+    extra = make_hunk("srv/access.py", 8, [], ["        extra={'code': code, 'scope': scope},"])
+    leak = classify(extra, PLAIN)
+    assert leak.category == "review" and "stops logging scope" in leak.reasons[0]
+    logged = ["    log.debug('login with token %s', token)"]
+    kept = ["    log.debug('login for %s', user)"]
+    assert classify(make_hunk("srv/login.py", 8, kept, logged), PLAIN).category == "review"
+    plain = make_hunk("srv/access.py", 8, [], ["    logger.info('served %d bytes', size)"])
+    assert classify(plain, PLAIN).category == "skip"
+
+
+def test_code_moved_past_context_is_not_a_comment_change() -> None:
+    source = "def f(q):\n    while q:\n        flush()\n        notify()\n        if q.done:\n"
+    source += "            break\n"
+    check = ["        if q.done:", "            break"]
+    hunk = replace(
+        make_hunk("pkg/mod.py", 3, check, check),
+        added=(Line(5, check[0]), Line(6, check[1])),
+        context=(Line(3, "        flush()"), Line(4, "        notify()")),
+    )
+    assert classify(hunk, ClassifyContext(source=read_facts(source))).category != "skip"

@@ -119,8 +119,9 @@ def _prescan_signals(hunk: Hunk, prescan: tuple[Finding, ...]) -> list[Signal]:
         if f.source in GATE_REVIEW and (not test or f.source == "secrets"):  # worst one first
             weight = 3.0 + 0.5 * SEVERITY_RANK[f.severity] if f.rule not in HINTS else 1.0
             out.append(Signal(REVIEW, weight, f"{f.source} {f.rule}: {f.message}", f.line))
-        elif f.source == "ruff" and RUFF_BUGS.match(f.rule):
-            out.append(Signal(DEBUGGING, 3.0, f"ruff {f.rule}: {f.message}", f.line))
+        elif f.source == "ruff" and RUFF_BUGS.match(f.rule):  # in a test: a mock's signature
+            weight = 1.0 if test else 3.0
+            out.append(Signal(DEBUGGING, weight, f"ruff {f.rule}: {f.message}", f.line))
     return out
 
 
@@ -164,13 +165,28 @@ def _review_signals(hunk: Hunk, added: Lines, text: str) -> list[Signal]:
 
 
 def _removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
-    """A safety check present in the removed lines and gone from the added ones."""
+    """A safety check present in the removed lines and gone from the added ones, or request
+    data no longer handed to a log record (an information-leak fix is often a deletion)."""
     out = []
     for line in hunk.removed:
         for match in SAFETY.finditer(line.text):
             if match.group(0) not in added_text:
                 out.append(Signal(REVIEW, 2.5, f"removes {match.group(0)}", hunk.new_start))
+        if LOGGED.search(line.text) and (data := SENSITIVE.search(line.text)):
+            if data.group(0) not in added_text:
+                reason = f"stops logging {data.group(0)}"
+                out.append(Signal(REVIEW, 2.5, reason, hunk.new_start))
     return out
+
+
+# a log call or a log record's ``extra=``; what a request carries that must not reach a log
+LOGGED = re.compile(
+    r"\bextra\s*=|\b\w*log\w*\.(debug|info|warning|warn|error|exception|critical|log)\("
+)
+SENSITIVE = re.compile(
+    r"(?i:\b(scope|headers?|cookies?|token|passw(or)?d|secret|credentials?|session|environ|"
+    r"auth\w*|api_?key|private_?key)\b)"
+)
 
 
 # Calls, decorators and settings whose removal weakens a check: a pure deletion of one of

@@ -2,8 +2,9 @@
 
 A ``requirements*.txt`` change is a dependency change, not prose: routine (boilerplate) unless
 a pinned version goes down or a package index or source URL appears or goes (review: that is
-how a supply-chain attack looks in a diff). ``.gitignore``-like files are repository config:
-boilerplate. Pure; kept apart from the classifier's code signals.
+how a supply-chain attack looks in a diff). So is a config file's hunk that only changes pins
+(``tox.ini`` deps). ``.gitignore``-like files are repository config: boilerplate. Pure; kept
+apart from the classifier's code signals.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ PIN = re.compile(
     r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(===?|~=|>=)\s*"
     r"(?P<version>\d[\w.!+*-]*)"
 )
+CONFIG_FILES = frozenset({"ini", "toml", "yaml"})
 SOURCE = re.compile(
     r"(^|\s)(--index-url|--extra-index-url|-i|--find-links|-f)(\s|=)|git\+|https?://"
 )
@@ -26,12 +28,22 @@ def classify_file(hunk: Hunk) -> Classification | None:
     """The category of a hunk of a dependency or repository-config file; None for other files."""
     if is_repo_config(hunk.file):
         return Classification(BOILERPLATE, ("repository config file",))
-    if not is_dependency_file(hunk.file):
+    if not is_dependency_file(hunk.file) and not _pins_only(hunk):
         return None
     risk = _source_change(hunk) or _downgrade(hunk)
     if risk is not None:
         return Classification(REVIEW, (risk,))
     return Classification(BOILERPLATE, ("dependency change",))
+
+
+def _pins_only(hunk: Hunk) -> bool:
+    """A config file's hunk (``tox.ini`` deps, ``setup.cfg`` extras) that only changes pins."""
+    lines = [x for x in hunk.added + hunk.removed if x.text.strip()]
+    return (
+        hunk.language in CONFIG_FILES
+        and bool(lines)
+        and all(PIN.match(x.text.strip().strip("\"',-").strip()) for x in lines)
+    )
 
 
 def _source_change(hunk: Hunk) -> str | None:

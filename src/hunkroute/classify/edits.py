@@ -17,15 +17,19 @@ from hunkroute.model import BOILERPLATE, DEBUGGING, Hunk, Line
 Lines = tuple[Line, ...]
 
 CHANGELOG = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)", re.IGNORECASE)
+# towncrier/scriv-style fragments: one prose file per change (``newsfragments/123.bugfix``)
+FRAGMENT_DIR = re.compile(r"(^|/)(newsfragments?|news|changes|changelog\.d|changelog)/[^/]+$")
 # a version string, a version tuple, or a release date
 VERSION = re.compile(
-    r"""^\s*["']?(__version__|version|appVersion|VERSION)["']?\s*[:=]\s*["']?v?\d+(\.\d+)+"""
+    r"""^\s*["']?(__version__|\w*version|appVersion|\w*VERSION)["']?\s*[:=]"""
+    r"""\s*["']?v?\d+(\.\d+)+"""
     r"""[\w.+-]*["']?,?\s*$|"""
     r"""^\s*_*(version_?info|VERSION(_INFO)?)_*\s*=\s*\(\s*\d+(\s*,\s*(\d+|["'][\w.]*["']))+"""
     r"""\s*,?\s*\)\s*$|"""
     r"""^\s*_*(release_?date|date|RELEASE_?DATE)_*\s*=\s*["'][\d/-]{6,10}["']\s*$"""
 )
 INDENTED = frozenset({"python", "yaml", "make"})
+PROSE_LANGUAGES = frozenset({"text", "markdown", "rst"})
 TRIPLE = ('"""', "'''", 'r"""')
 PROSE = re.compile(
     r"^(?!(return|raise|pass|break|continue|yield|import|del)\b)[A-Za-z][\w\s,.;:'`()!?-]*$"
@@ -55,12 +59,16 @@ def skip_reason(
     name = hunk.file.rpartition("/")[2]
     if CHANGELOG.match(name):
         return "changelog"
+    if FRAGMENT_DIR.search(hunk.file) and language_of(hunk.file) in PROSE_LANGUAGES:
+        return "changelog fragment"
     if _documentation(hunk.file, name):
         return "documentation file"
     if all(not line.text.strip() for line in hunk.added):
         return "only blank lines added"
-    if hunk.removed and _normalised(hunk.added, hunk.language) == _normalised(
-        hunk.removed, hunk.language
+    if (
+        hunk.removed
+        and _normalised(hunk.added, hunk.language) == _normalised(hunk.removed, hunk.language)
+        and _in_place(hunk, hunk.added, hunk.removed)
     ):
         return "whitespace-only change"
     if not added and not removed:
@@ -97,6 +105,21 @@ def _normalised(lines: tuple[Line, ...], language: str) -> list[str]:
     return out
 
 
+def _in_place(hunk: Hunk, added: Lines, removed: Lines) -> bool:
+    """Where indentation is syntax, the ``added`` lines stand where the ``removed`` ones stood:
+    lines moved past a context line (a ``break`` now after two statements) change behaviour."""
+    if hunk.language not in INDENTED:
+        return True
+    gone = {x.number for x in hunk.removed}
+    size = len(hunk.removed) + len(hunk.context)
+    kept = [n for n in range(hunk.old_start, hunk.old_start + size) if n not in gone]
+    for line, old in zip(sorted(hunk.context, key=lambda x: x.number), kept, strict=False):
+        before = sum(1 for x in added if x.number < line.number)
+        if before != sum(1 for x in removed if x.number < old):
+            return False
+    return True
+
+
 def _docs_only(hunk: Hunk, source: SourceFacts | None) -> bool:
     """True when the edit changes only docstrings and comments.
 
@@ -107,11 +130,12 @@ def _docs_only(hunk: Hunk, source: SourceFacts | None) -> bool:
     """
     if source is None:
         return _docstring_only(hunk)
-    new = [source.code_part(x.number, x.text) for x in hunk.added if x.number in source.code]
-    old = [
-        part for x in hunk.removed if not _prose(x.text.strip()) and (part := _code_part(x.text))
+    new = [x for x in hunk.added if x.number in source.code]
+    old = [x for x in hunk.removed if not _prose(x.text.strip()) and _code_part(x.text)]
+    same = [_squash(source.code_part(x.number, x.text)) for x in new] == [
+        _squash(_code_part(x.text)) for x in old
     ]
-    return list(map(_squash, new)) == list(map(_squash, old))
+    return same and _in_place(hunk, tuple(new), tuple(old))  # moved code is not docs
 
 
 def _prose(stripped: str) -> bool:

@@ -39,6 +39,9 @@ PLUMBING = re.compile(
 )
 VALIDATION = re.compile(r"^\s*(raise\s+(?P<error>[\w.]+)|return\s+False\b|abort\()")
 MATCH_CALL = re.compile(r"\.match\(")
+# a read of whatever the peer sends, and one with a size
+UNBOUNDED_READ = re.compile(r"\.(read|readline|recv|readlines)\(\s*\)")
+BOUNDED_READ = re.compile(r"\.(read|readline|recv|readlines)\(\s*[\w.]+")
 # a regex string anchored at its start or end: ``r"^…``, ``…$")``, ``…\Z"``
 ANCHOR = re.compile(r"\br[\"']\^|\$[\"']\)|\\[AZz][\"')]")
 # a literal that is an item of a collection: ``"javascript:",`` or ``"x": 1,``
@@ -83,6 +86,20 @@ SHAPES: tuple[tuple[float, str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
          r"sanitize|escape)_?\w*\(.*\)\s*$"),
         (1.5, "guard call added", "ensure require",
          r"^\s*(await\s+)?([\w.]+\.)?_?(ensure|require)_\w*\(.*\)\s*$"),
+        (2.5, "limit check call", "check validat guard enforce",
+         r"^\s*(await\s+)?([\w.]+\.)?_?\w*(bomb|limit|length|size|depth|count|bound)s?_?"
+         r"(check|validat\w*|guard|enforce)\w*\(.*\)\s*$"),
+        (2.5, "value passed through a validator", "ensure valid check verif saniti escape clean",
+         r"^\s*(self\.)?(?P<value>\w+)\s*=\s*([\w.]+\.)?_?(ensure|validate|check|verify|"
+         r"sanitize|sanitise|escape|clean)\w*\((self\.)?(?P=value)\b"),
+        (2.5, "input rejected when it matches a pattern", "search( match(",
+         r"\bif\s+(not\s+)?[\w.]*\.(search|match|fullmatch)\(.*\)(\s+is\s+(not\s+)?None)?:"
+         r"\s*\n\s*raise\b"),
+        (2.5, "new size/count limit that raises", "len( size count length width height depth",
+         r"\b(if|elif)\b[^\n]*\b(len\(|\w*(size|count|length|width|height|depth)\b)[^\n]*"
+         r"(>=?|<=?)\s*(\d{2,}|[A-Z_][A-Z0-9_]{2,})\b[^\n]*:\s*\n(\s*\w+\s*=.*\n)?\s*raise\b"),
+        (2.5, "default widens who is allowed", "anonymous everyone allow 0.0.0.0",
+         r"(?i:\banonymous\b|\beveryone\b|\ballow_?all\w*|[\"']0\.0\.0\.0[\"'])"),
         (2.0, "trust or permission check", "trust allowed permitted forbidden denied",
          r"\b(if|elif|and|or|not|return)\b.*\b\w*(trust|allowed|permitted|forbidden|denied)"
          r"\w*\b"),
@@ -165,9 +182,12 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
 
 
 def _regex_semantics(added: Lines, text: str, before: str) -> list[Signal]:
-    """A changed regex now anchored, or a ``.match(`` (a prefix match) replaced."""
+    """A changed regex now anchored, a ``.match(`` (a prefix match) replaced, or a read that
+    took all there was now given a size."""
     if not before:  # a new regex is a definition; a changed one is a changed check
         return []
+    if UNBOUNDED_READ.search(before) and BOUNDED_READ.search(text):
+        return [Signal(REVIEW, 2.5, "read bounded in size", added[0].number)]
     if MATCH_CALL.search(before) and not MATCH_CALL.search(text):
         return [Signal(REVIEW, 2.5, "regex match semantics changed", added[0].number)]
     anchor = ANCHOR.search(text)
