@@ -11,10 +11,11 @@ go in one run (``--per-hunk`` runs each hunk alone, to check that batching chang
 
 It prints the confusion matrix, per-class precision/recall/F1, accuracy, review recall and the
 misses. Tune on ``--split tune`` only: the holdout split is for the final evaluation, and the
-``fresh`` split (``bench/corpus/fresh_holdout.tsv``, labelled blind) is measured once.
+``fresh`` split (``bench/corpus/fresh_holdout.tsv``, labelled blind) is measured once, as is the
+``blind2`` split (``bench/corpus/blind2.tsv``).
 
 Run:
-    python bench/classify_real.py --mirrors /work/.mirror [--split tune|holdout|fresh|all]
+    python bench/classify_real.py --mirrors /work/.mirror [--split tune|holdout|fresh|blind2|all]
         [--corpus FILE] [--mirror owner/name=GITDIR ...] [--json OUT] [--workers 2]
         [--per-hunk] [--check-only]
 
@@ -46,7 +47,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "bench" / "corpus" / "real_hunks.tsv"
 FRESH_CORPUS = ROOT / "bench" / "corpus" / "fresh_holdout.tsv"
-SPLITS = ("tune", "holdout", "fresh", "all")
+BLIND2_CORPUS = ROOT / "bench" / "corpus" / "blind2.tsv"
+SPLITS = ("tune", "holdout", "fresh", "blind2", "all")
 CLASSES = ("review", "debugging", "boilerplate", "skip")
 # the repo's own tool configs the gates read from the work tree (gates/workspace.py)
 TOOL_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit")
@@ -299,7 +301,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--corpus",
         type=Path,
         default=None,
-        help="labelled TSV (default: real_hunks.tsv; fresh_holdout.tsv for --split fresh)",
+        help=(
+            "labelled TSV (default: real_hunks.tsv; fresh_holdout.tsv for --split fresh; "
+            "blind2.tsv for --split blind2)"
+        ),
     )
     parser.add_argument("--json", type=Path, metavar="OUT", help="save per-hunk results")
     parser.add_argument("--workers", type=int, default=2)
@@ -314,7 +319,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    corpus = args.corpus or (FRESH_CORPUS if args.split == "fresh" else CORPUS)
+    default_corpus = {"fresh": FRESH_CORPUS, "blind2": BLIND2_CORPUS}.get(args.split, CORPUS)
+    corpus = args.corpus or default_corpus
     entries = [e for e in load_corpus(corpus) if args.split in ("all", e.split)]
     if not entries:
         raise SystemExit(f"no {args.split!r} entries in {corpus}")
