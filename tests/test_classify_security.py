@@ -76,7 +76,9 @@ def test_new_validation_inside_a_security_boundary_is_review() -> None:
     guard = classify(with_section(hunk, "    def check_xsrf_cookie(self):"), PLAIN)
     assert guard.category == "review"
     assert "new validation inside check_xsrf_cookie" in guard.reasons[0]
-    plain = classify(with_section(hunk, "    def render_row(self, row):"), PLAIN)
+    # a plain error outside a boundary is a bug fix (a Forbidden anywhere is not: hardening)
+    plain_hunk = make_hunk("app/web.py", 40, [added[0], "            raise ValueError('bad')"])
+    plain = classify(with_section(plain_hunk, "    def render_row(self, row):"), PLAIN)
     assert plain.category == "debugging"
 
 

@@ -17,7 +17,15 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from hunkroute.classify import around, dependencies, edits, patterns, security, signals
+from hunkroute.classify import (
+    around,
+    dependencies,
+    edits,
+    hardening,
+    patterns,
+    security,
+    signals,
+)
 from hunkroute.classify.patterns import TEST_FILE, Signal
 from hunkroute.classify.syntax import SourceFacts
 from hunkroute.config import DEFAULT_CATEGORIES, ClassifyRule
@@ -81,7 +89,7 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
     removed = patterns.code_lines(hunk.language, hunk.removed)
     skip = edits.skip_reason(hunk, added, removed, context.source)
     if skip is not None and not hunk.added:
-        found = _removed_safety(hunk, "")
+        found = _removed_safety(hunk, "") + hardening.removed_guards(hunk.removed, "")
     if skip is not None and not found:
         return Classification(SKIP, (skip,))
     if not hunk.added:
@@ -130,8 +138,9 @@ def _code_signals(
 ) -> list[Signal]:
     """Signals of the code itself: review constructs, edit shape, routine declarations."""
     renamed = edits.rename_signal(added, removed)
-    if renamed is not None:
-        return [renamed]  # same tokens, other names: the behaviour did not change
+    if renamed is not None:  # same tokens, other names: the behaviour did not change ...
+        access = hardening.access_default(added, removed)  # ... unless a name says who gets in
+        return [renamed] if access is None else [access]
     text = "\n".join(line.text for line in added)
     found = patterns.other_signals(hunk.language, added, text)
     found += _review_signals(hunk, added, text)
@@ -146,6 +155,8 @@ def _code_signals(
             *_shape_signals(hunk, added, removed, text, context.categories),
             Signal(BOILERPLATE, 1.5, "test code"),
         ]
+    found += hardening.signals(hunk, added, removed)
+    found += hardening.removed_guards(hunk.removed, text)
     found += around.signals(
         hunk, added, removed, found, around.Around(context.title, context.branch, context.source)
     )

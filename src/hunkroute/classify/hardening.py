@@ -1,0 +1,126 @@
+"""Hardening that reads like a bug fix: validation on the wire, auth checks, removed guards.
+
+A protocol parser or an auth backend rejects input for a living, so a new or changed rejection
+there (a ``raise``, a branch that refuses) is security work even when nothing else in the hunk
+looks risky. Some exception names say the same anywhere (``ProtocolError``, ``Forbidden``).
+A deleted guard weakens a check even though "pure deletion" sounds harmless, and an
+access-control default (``none`` → ``denyall``) is a one-word edit that decides who gets in.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hunkroute.classify.patterns import Signal
+from hunkroute.model import REVIEW, Hunk, Line
+
+Lines = tuple[Line, ...]
+
+# path words of wire-format parsers and auth backends
+MODULE_WORDS = frozenset(
+    "http https h2 h11 hpack headers protocol protocols parser parsers decoder decoders frame "
+    "frames stream streams wire codec codecs ldap auth acl acls rights permission permissions "
+    "login".split()
+)
+PATH_WORDS = re.compile(r"[^a-z0-9]+")
+# exception names that say "input refused for a protocol, validation or security reason"
+SECURITY_ERROR = re.compile(
+    r"\braise\s+(?:[\w.]+\.)?(?P<name>\w*(?:Protocol|Validation|Security|Permission|Forbidden|"
+    r"Unauthori[sz]ed|BadRequest|InvalidHeader|AccessDenied|Suspicious|Disallowed)\w*)"
+    r"|\braise\s+[\w.]*HTTP\w*\(\s*(?P<status>40[013])\b"
+)
+RAISE = re.compile(r"^\s*raise\b")
+BRANCH = re.compile(r"^\s*(if|elif)\b")
+# what a refusing branch does: raise, or hand back nothing / False / an empty answer
+REFUSE = re.compile(r"^\s*(raise\b|return\s*(False|None|\"\"|''|)\s*$|abort\()")
+# a guard in removed lines: a checking decorator or call, or words of a protection
+REMOVED_GUARD = re.compile(
+    r"^\s*@[\w.]*(check|require|protect|verify|validate|login_required|permission)\w*"
+    r"|\b(?<!\.)(check|verify|validate|protect)_\w*\(|\bprotect(ion|s|ed)?\b"
+)
+# a string literal that names who is allowed in
+ACCESS_VALUE = re.compile(
+    r"(?i)^(deny\w*|allow\w*|none|all|owner\w*|owner_only|anonymous|everyone|authenticated|"
+    r"public|private|read_?only|rights|from_file)$"
+)
+LITERAL = re.compile(r"[\"']([\w-]*)[\"']")
+
+
+def signals(hunk: Hunk, added: Lines, removed: Lines) -> list[Signal]:
+    """Hardening seen in a hunk with added lines: new refusals, named errors, access defaults."""
+    out = _named_errors(added, removed)
+    word = module_word(hunk.file)
+    if word is not None:
+        out += _module_validation(hunk, word, added, removed)
+    return out
+
+
+def module_word(path: str) -> str | None:
+    """The path word that makes a file a protocol parser or an auth backend, if any."""
+    words = PATH_WORDS.split(path.lower())
+    return next((w for w in words if w in MODULE_WORDS), None)
+
+
+def _named_errors(added: Lines, removed: Lines) -> list[Signal]:
+    before = {m.group(0) for x in removed if (m := SECURITY_ERROR.search(x.text))}
+    for line in added:
+        match = SECURITY_ERROR.search(line.text)
+        if match is not None and match.group(0) not in before:
+            name = match.group("name") or f"HTTP {match.group('status')}"
+            return [Signal(REVIEW, 2.0, f"raises {name} (input refused)", line.number)]
+    return []
+
+
+def _module_validation(hunk: Hunk, word: str, added: Lines, removed: Lines) -> list[Signal]:
+    """A new ``raise``, or a new or changed branch that refuses, in a parser or auth module."""
+    where = f"in a protocol/auth module ({word})"
+    before = {x.text.strip() for x in removed}
+    fresh = [x for x in added if x.text.strip() not in before]
+    raised = [x for x in fresh if RAISE.match(x.text)]
+    if raised and not any(RAISE.match(x.text) for x in removed):
+        return [Signal(REVIEW, 2.5, f"new validation {where}", raised[0].number)]
+    lines = hunk.new_lines
+    for i, line in enumerate(lines):
+        if line in fresh and BRANCH.match(line.text) and _refuses(lines[i + 1 : i + 5]):
+            return [Signal(REVIEW, 2.5, f"changed rejecting branch {where}", line.number)]
+    return []
+
+
+def _refuses(body: Lines) -> bool:
+    """The branch's first statement (docstrings and log calls skipped) refuses."""
+    for line in body:
+        text = line.text.strip()
+        if not text or text.startswith(('"', "'", "#")) or re.match(r"\w*log\w*\.", text):
+            continue
+        return bool(REFUSE.match(line.text))
+    return False
+
+
+def removed_guards(removed: Lines, added_text: str) -> list[Signal]:
+    """Guards in removed lines that the added lines do not keep: an ``if`` that raises, a
+    checking decorator or call, a refusal by a named error, words of a protection."""
+    out = []
+    for i, line in enumerate(removed):
+        match = REMOVED_GUARD.search(line.text) or SECURITY_ERROR.search(line.text)
+        if match is None and BRANCH.match(line.text) and i + 1 < len(removed):
+            match = RAISE.match(removed[i + 1].text) and BRANCH.match(line.text)
+        if match is not None and match.group(0).strip() not in added_text:
+            out.append(Signal(REVIEW, 2.5, f"removes a guard: {match.group(0).strip()}"))
+            break
+    return out
+
+
+def access_default(added: Lines, removed: Lines) -> Signal | None:
+    """One string value changed where either side names who is allowed in (``denyall``)."""
+    if len(added) != 1 or len(removed) != 1:
+        return None
+    new = LITERAL.findall(added[0].text)
+    old = LITERAL.findall(removed[0].text)
+    changed = [(o, n) for o, n in zip(old, new, strict=False) if o != n]
+    if len(new) != len(old) or len(changed) != 1:
+        return None
+    old_value, new_value = changed[0]
+    if not (ACCESS_VALUE.match(old_value) and ACCESS_VALUE.match(new_value)):
+        return None
+    reason = f"access-control default: {old_value} → {new_value}"
+    return Signal(REVIEW, 3.5, reason, added[0].number)
