@@ -13,6 +13,7 @@ import pytest
 from hunkroute import pipeline
 from hunkroute.commands import github as ghaction
 from hunkroute.errors import InputError, UsageError
+from hunkroute.forges.github import diff as github_diff
 from hunkroute.forges.github.event import read_event
 from tests.helpers.cli import run_main
 from tests.helpers.fake_github import FakeGitHub
@@ -124,7 +125,7 @@ def test_diff_and_files_come_from_the_api_when_the_checkout_lacks_them(
     assert len(fake.calls("pulls/get")) == 1 and len(fake.calls("checks/create")) == 1
     event = read_event(dict(os.environ))
     client = ghaction.GitHubClient(fake.url, "ghs_fake-token-for-tests")
-    loaded = ghaction.load_diff(event, None, client)
+    loaded = github_diff.load_diff(event, None, client)
     assert loaded.snapshot.read("app.py") == b"print('head')\n"
     assert loaded.snapshot.read("missing.py") is None
 

@@ -16,11 +16,11 @@ import pytest
 
 from hunkroute import config as configmod
 from hunkroute import errorhandler
-from hunkroute.commands.github import RAW_MEDIA
 from hunkroute.commands.output import emit
 from hunkroute.diff import unified as diff
 from hunkroute.diff.source import GitObjects, WorkTree
 from hunkroute.forges.github.client import GitHubClient
+from hunkroute.forges.github.diff import RAW_MEDIA
 from hunkroute.forges.http import ApiFiles
 from hunkroute.gates.runner import ToolRunner
 from hunkroute.gates.workspace import Target, _write, build_setup, scan

@@ -1,6 +1,6 @@
 """``hunkroute github``: inside GitHub Actions, review the pull request and post the result.
 
-Read the event → get the PR diff (local git when the checkout has both commits, else the API)
+Read the event → get the PR diff (``forges/github/diff.py``: local git, else the API)
 → the same pipeline as ``run`` → post (review, check run or annotations) → always write the job
 summary, the step outputs, the JSON report and a SARIF file. This module builds GitHub's pieces
 of the forge interface; ``commands/forge.py`` runs the flow every forge shares.
@@ -23,10 +23,11 @@ from hunkroute.commands.options import with_overrides
 from hunkroute.config import Config
 from hunkroute.config.trusted import Revision
 from hunkroute.diff import source
-from hunkroute.errors import GitHubError, InputError
+from hunkroute.errors import GitHubError
 from hunkroute.forges.github import review as posting
 from hunkroute.forges.github.client import GitHubApiError, GitHubClient
 from hunkroute.forges.github.contents import GitHubRevision
+from hunkroute.forges.github.diff import GitHubDiff
 from hunkroute.forges.github.event import (
     PostMode,
     PullRequestEvent,
@@ -34,41 +35,9 @@ from hunkroute.forges.github.event import (
     read_event,
     read_settings,
 )
-from hunkroute.forges.http import ApiFiles
 from hunkroute.model import Report, nano_to_usd
 from hunkroute.report import jsonreport, markdown, sarif, workflow
 from hunkroute.report.comments import Posting, Unposted
-
-DIFF_MEDIA = "application/vnd.github.diff"
-RAW_MEDIA = "application/vnd.github.raw+json"
-FETCH_ADVICE = "check out with actions/checkout 'fetch-depth: 0' so git has both commits"
-
-
-def load_diff(
-    event: PullRequestEvent, root: Path | None, client: GitHubClient
-) -> source.LoadedDiff:
-    """The PR's diff (base...head), from git when it can, else from the API; says what to fix."""
-    if root is not None and source.has_commits(root, event.base_sha, event.head_sha):
-        wanted = source.DiffSource("range", base=event.base_sha, head=event.head_sha)
-        return source.load(wanted, root)
-    where = f"/repos/{event.repository}/pulls/{event.number}"
-    try:
-        data = client.request("GET", where, accept=DIFF_MEDIA).content
-    except GitHubApiError as exc:
-        raise InputError(
-            f"cannot get the diff of PR #{event.number}: the checkout lacks "
-            f"{event.head_sha[:12]} and the API refused ({exc}); {FETCH_ADVICE}"
-        ) from exc
-    except GitHubError as exc:
-        raise GitHubError(f"cannot get the PR diff from the API ({exc}); {FETCH_ADVICE}") from exc
-    snapshot: source.Snapshot
-    if root is not None and source.has_commits(root, event.head_sha):
-        snapshot = source.GitObjects(root, event.head_sha)
-    else:
-        contents = f"/repos/{event.repository}/contents/"
-        snapshot = ApiFiles(client, contents, event.head_sha, accept=RAW_MEDIA)
-    origin = f"PR #{event.number} {event.base_sha[:12]}...{event.head_sha[:12]} (API diff)"
-    return source.LoadedDiff(data, origin, snapshot)
 
 
 def choose_mode(requested: PostMode, event: PullRequestEvent, token: str) -> tuple[str, str]:
@@ -167,17 +136,6 @@ def _config(config: Config, settings: Settings) -> Config:
         github = replace(config.github, summary_comment=settings.summary_comment)
         config = replace(config, github=github)
     return config
-
-
-@dataclass(frozen=True, slots=True)
-class GitHubDiff:
-    """``load_diff`` as the flow's ``DiffLoader``."""
-
-    event: PullRequestEvent
-    client: GitHubClient
-
-    def load(self, root: Path | None) -> source.LoadedDiff:
-        return load_diff(self.event, root, self.client)
 
 
 @dataclass(frozen=True, slots=True)

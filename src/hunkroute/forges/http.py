@@ -14,11 +14,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
 
 import httpx
 
+from hunkroute.diff.source import GitObjects, Snapshot, has_commits
 from hunkroute.diff.unified import is_outside_repository
 from hunkroute.errors import ForgeError
 
@@ -236,3 +238,10 @@ def message(response: httpx.Response) -> str:
     details += [str(e) for e in data.get("errors", []) if isinstance(e, str)]
     head = data.get("message") or data.get("error") or ""
     return "; ".join([str(head)] + details).strip("; ")
+
+
+def head_files(root: Path | None, head_sha: str, api: ApiFiles) -> Snapshot:
+    """The head's file contents from the checkout's git when it has the commit, else the API."""
+    if root is not None and has_commits(root, head_sha):
+        return GitObjects(root, head_sha)
+    return api

@@ -19,7 +19,7 @@ from hunkroute.diff import source
 from hunkroute.errors import GitLabError, InputError
 from hunkroute.forges.gitlab.client import GitLabApiError, GitLabClient, merge_request_path
 from hunkroute.forges.gitlab.event import MergeRequestEvent
-from hunkroute.forges.http import ApiFiles
+from hunkroute.forges.http import ApiFiles, head_files
 
 FETCH_ADVICE = "set GIT_DEPTH: 0 (or a depth that reaches the merge base) on the job"
 
@@ -75,13 +75,9 @@ class GitLabDiff:
             # a 4xx is an input to fix (exit 2); an outage is "unavailable" (exit 4 or a warning)
             kind = InputError if refused else GitLabError
             raise kind(f"{why}; {FETCH_ADVICE}") from exc
-        snapshot: source.Snapshot
-        if root is not None and source.has_commits(root, mr.head_sha):
-            snapshot = source.GitObjects(root, mr.head_sha)
-        else:
-            files = f"/projects/{quote(mr.project_id, safe='')}/repository/files/"
-            snapshot = ApiFiles(self.client, files, mr.head_sha, suffix="/raw", safe="")
-        return source.LoadedDiff(unified(entries), "", snapshot)
+        files = f"/projects/{quote(mr.project_id, safe='')}/repository/files/"
+        api = ApiFiles(self.client, files, mr.head_sha, suffix="/raw", safe="")
+        return source.LoadedDiff(unified(entries), "", head_files(root, mr.head_sha, api))
 
 
 def _said(loaded: source.LoadedDiff, origin: str) -> source.LoadedDiff:
