@@ -63,7 +63,7 @@ def test_review_signals(file: str, added: list[str], reason: str) -> None:
     ("added", "removed", "reason"),
     [
         (["    for i in range(len(xs) - 1):"], ["    for i in range(len(xs)):"], "off-by-one"),
-        (["    if n >= limit:"], ["    if n > limit:"], "comparison"),
+        (["    if n >= len(rows):"], ["    if n > len(rows):"], "comparison"),
         (["    except (OSError, ValueError) as exc:"], ["    except Exception:"], "error handling"),
         (["    if user is None:", "        return None"], [], "None"),
         (["    return rows[0] if rows else None"], ["    return rows[0]"], "return value"),
@@ -74,6 +74,15 @@ def test_debugging_signals(added: list[str], removed: list[str], reason: str) ->
     result = classify(make_hunk("a.py", 10, added, removed), PLAIN)
     assert result.category == "debugging", result.reasons
     assert reason in " ".join(result.reasons)
+
+
+def test_the_learned_weights_raise_a_changed_limit_check_to_review() -> None:
+    hunk = make_hunk("a.py", 10, ["    if n >= limit:"], ["    if n > limit:"])
+    assert classify(hunk, ClassifyContext(model=None)).category == "debugging"  # hand weights
+    result = classify(hunk, PLAIN)
+    assert result.category == "review"
+    assert result.reasons[0] == "new size/count limit (line 10)"
+    assert result.reasons[-1] == "learned weights: together these are review work"
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,10 @@ hunk is the costliest error. Order of evidence:
 2. shapes that need no model (docs, whitespace, comments, version bumps, pure deletions);
 3. signals, each a category with a weight: Python ``ast`` (or token patterns for other languages
    and fragments that do not parse), the shape of the edit, prescan findings in the hunk's lines,
-   and the PR title or branch name. Weights add up per category with diminishing returns, the
-   highest score wins, and ties go to the riskier category (``context.risk``).
+   and the PR title or branch name. Weights add up per category with diminishing returns
+   (``decide``): the highest score wins and ties go to the riskier category (``context.risk``).
+   A model learned from labelled real hunks (``learned``) then weighs the kinds of signal and
+   those sums together, and raises a debugging or boilerplate pick to review when it says so.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from hunkroute.classify import (
     dependencies,
     edits,
     hardening,
+    learned,
     patterns,
     security,
     signals,
@@ -55,6 +58,7 @@ HINTS = frozenset({"B101"})
 RUFF_BUGS = re.compile(r"^(F821|F823|F811|F841|E999|B\d+|PLE\d+)$")
 MAX_REASONS = 4
 DECISIVE = 3.0  # a token signal this strong needs no parse to confirm it
+ONE_HINT = 1.0  # the weight of a review signal that is a hint on its own
 Lines = tuple[Line, ...]
 
 
@@ -65,6 +69,7 @@ class ClassifyContext:
     ``categories`` are the ones the config defines: ``algorithm`` and ``architecture`` are
     produced only when named there. ``risk`` ranks categories for ties (higher is riskier).
     ``source`` holds the facts of the hunk's file in its new version, when it was readable.
+    ``model`` weighs the signals (``learned``); ``None`` keeps the hand weights alone.
     """
 
     title: str = ""
@@ -74,6 +79,7 @@ class ClassifyContext:
     risk: Mapping[str, int] | None = None
     categories: frozenset[str] = field(default=BUILTIN)
     source: SourceFacts | None = None
+    model: learned.Model | None = field(default_factory=learned.shipped)
 
 
 def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
@@ -92,10 +98,9 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
         found = _removed_safety(hunk, "") + hardening.removed_guards(hunk.removed, "")
     if skip is not None and not found:
         return Classification(SKIP, (skip,))
-    if not hunk.added:
-        return decide(found, context)
-    found += _code_signals(hunk, added, removed, context)
-    return decide(found, context)
+    if hunk.added:
+        found += _code_signals(hunk, added, removed, context)
+    return weigh(found, context, len(hunk.added), len(hunk.removed))
 
 
 def _user_rule(hunk: Hunk, rules: tuple[ClassifyRule, ...]) -> ClassifyRule | None:
@@ -259,6 +264,37 @@ def _algorithm_signals(added: Lines, text: str) -> list[Signal]:
 
 def _halved(signal: Signal) -> Signal:
     return Signal(signal.category, signal.weight / 2, f"{signal.reason} in a test", signal.line)
+
+
+def weigh(
+    found: list[Signal], context: ClassifyContext, added: int, removed: int
+) -> Classification:
+    """The hand-weighted pick, raised to review when the learned model says review
+    (``added`` and ``removed``: the hunk's line counts).
+
+    The model only ever raises: a missed risky hunk costs the most, and the hand weights keep
+    the finer calls between debugging, boilerplate and the categories the config adds. It
+    weighs evidence and never invents it: the hunk needs more review evidence than one hint
+    (a lone limit-like constant name, an ``assert``).
+    """
+    hand = decide(found, context)
+    if context.model is None or hand.category not in (DEBUGGING, BOILERPLATE):
+        return hand
+    if learned.hand_scores(found).get(REVIEW, 0.0) <= ONE_HINT:
+        return hand
+    scores = context.model.scores(learned.features(found, added, removed))
+    if REVIEW not in context.categories or max(scores, key=scores.__getitem__) != REVIEW:
+        return hand
+    return Classification(REVIEW, _learned_reasons(found, context.model))
+
+
+def _learned_reasons(found: list[Signal], model: learned.Model) -> tuple[str, ...]:
+    """The review evidence, strongest first, then the other signals that pulled toward it."""
+    own = sorted((s for s in found if s.category == REVIEW), key=lambda s: -s.weight)
+    pulls = {s: model.pull(f"kind:{learned.kind(s)}", REVIEW) for s in found if s not in own}
+    others = sorted((s for s, pull in pulls.items() if pull > 0), key=lambda s: -pulls[s])
+    shown = _shown_reasons(list(dict.fromkeys([*own, *others])))[: MAX_REASONS - 1]
+    return (*shown, "learned weights: together these are review work")
 
 
 def decide(found: Iterable[Signal], context: ClassifyContext) -> Classification:

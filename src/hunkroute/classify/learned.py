@@ -1,0 +1,128 @@
+"""How much each kind of evidence is worth, learned from labelled real hunks (issue 12).
+
+The signals say what a hunk contains; how strongly each should count was first set by hand, and
+hand weights fitted one corpus and missed on the next. Here a multinomial logistic regression
+weighs them instead: its features are the signals' *kinds* (a reason with its names and numbers
+taken out, so "inside verify_token" and "inside check_origin" are one feature), the hand-weighted
+score of each category, and the size of the edit. ``bench/train_classifier.py`` fits it on the
+corpora under ``bench/corpus/`` and writes ``data/classifier_weights.json``; nothing here knows
+any repository.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+
+from hunkroute.classify.patterns import Signal
+from hunkroute.errors import HunkrouteError
+from hunkroute.model import BOILERPLATE, DEBUGGING, REVIEW, SKIP
+
+CLASSES = (REVIEW, DEBUGGING, BOILERPLATE, SKIP)
+SCORED = (REVIEW, DEBUGGING, BOILERPLATE)  # skip is decided by shape, before any signal
+WEIGHTS_FILE = ("data", "classifier_weights.json")
+IN_A_TEST = " in a test"
+# reasons whose tail names a thing of this hunk ("inside parse_cookie", "credentials: token"):
+# the kind is the head alone
+NAMED_KINDS = (
+    "new validation inside",
+    "new validation in ",
+    "inside ",
+    "in ",
+    "credentials",
+    "security constant",
+    "rename",
+    "bandit",
+    "ruff",
+    "semgrep",
+    "secrets",
+    "raises",
+    "network request",
+    "removes",
+    "stops logging",
+    "world-accessible",
+    "access-control default",
+    "changed rejecting branch",
+)
+PARENTHESISED = re.compile(r"\([^)]*\)")
+DIGITS = re.compile(r"\d+")
+
+
+def kind(signal: Signal) -> str:
+    """The signal's category and reason without the names and numbers of this hunk."""
+    reason = signal.reason.lower()
+    test = reason.endswith(IN_A_TEST)
+    reason = reason.removesuffix(IN_A_TEST)
+    reason = DIGITS.sub("N", PARENTHESISED.sub("", reason)).strip()
+    reason = next((head.strip() for head in NAMED_KINDS if reason.startswith(head)), reason)
+    return f"{signal.category}:{reason}" + (":test" if test else "")
+
+
+def hand_scores(found: Iterable[Signal]) -> dict[str, float]:
+    """Per category: its signals' weights, each reason once, strongest first, halving."""
+    best: dict[str, dict[str, float]] = {}
+    for signal in found:
+        reasons = best.setdefault(signal.category, {})
+        reasons[signal.reason] = max(reasons.get(signal.reason, 0.0), signal.weight)
+    return {
+        category: sum(w * 0.5**i for i, w in enumerate(sorted(weights.values(), reverse=True)))
+        for category, weights in best.items()
+    }
+
+
+def features(found: Iterable[Signal], added: int, removed: int) -> dict[str, float]:
+    """The model's input: signal kinds (present or not), hand scores and edit size."""
+    signals = list(found)
+    out = {f"kind:{kind(s)}": 1.0 for s in signals}
+    scores = hand_scores(signals)
+    out.update({f"hand:{c}": scores.get(c, 0.0) / 3 for c in SCORED})
+    out["size:added"] = math.log1p(added) / 3
+    out["size:removed"] = math.log1p(removed) / 3
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """Per-class intercepts and per-feature weights (a feature the model never saw counts 0)."""
+
+    bias: Mapping[str, float]
+    weights: Mapping[str, Mapping[str, float]]
+
+    def scores(self, x: Mapping[str, float]) -> dict[str, float]:
+        out = dict(self.bias)
+        for name, value in x.items():
+            for category, weight in self.weights.get(name, {}).items():
+                out[category] += weight * value
+        return out
+
+    def pull(self, name: str, category: str) -> float:
+        """How much a feature moves ``category`` ahead of the mean of the classes."""
+        row = self.weights.get(name, {})
+        return row.get(category, 0.0) - sum(row.values()) / len(CLASSES)
+
+
+def from_json(data: object) -> Model:
+    """A model from its JSON form: ``{"bias": {class: w}, "weights": {feature: {class: w}}}``."""
+    if not isinstance(data, dict) or set(data.get("bias", {})) != set(CLASSES):
+        raise HunkrouteError(
+            "classifier weights: expected a bias for each of " + ", ".join(CLASSES)
+        )
+    weights = {
+        name: MappingProxyType({c: float(w) for c, w in row.items() if c in CLASSES})
+        for name, row in data.get("weights", {}).items()
+    }
+    bias = {c: float(w) for c, w in data["bias"].items()}
+    return Model(MappingProxyType(bias), MappingProxyType(weights))
+
+
+@cache
+def shipped() -> Model:
+    """The model that ships with hunkroute (read once: it never changes while running)."""
+    text = resources.files("hunkroute").joinpath(*WEIGHTS_FILE).read_text("utf-8")
+    return from_json(json.loads(text))
