@@ -34,7 +34,7 @@ PLUMBING = re.compile(
     r"\*{0,2}\w+(\s*:\s*[^=]+)?(\s*=\s*[\w.\"'-]+)?,|\w+\s*:\s*[^=]+(=\s*[\w.\"'-]+)?|"
     r"[\w.]+(\(\))?,?|\*,?|\w+=\w+,?|"
     r"self\.(?P<attr>\w+)\s*=\s*(?P=attr)|"
-    r"(return\s+|\w+\s*=\s*)?[\w.]+\(((\w+=)?\w+,?\s*)*\)?|"
+    r"(return\s+|\w+\s*=\s*)?[\w.]+\(((\w+=)?\w++,?\s*)*\)?|"
     r"[)\]}]+\s*(->\s*[^:]+)?:?,?|)\s*$"
 )
 VALIDATION = re.compile(r"^\s*(raise\s+(?P<error>[\w.]+)|return\s+False\b|abort\()")
