@@ -13,12 +13,13 @@ It prints the confusion matrix, per-class precision/recall/F1, accuracy, review 
 misses. Tune on ``--split tune`` only: the holdout split is for the final evaluation, and the
 ``fresh`` split (``bench/corpus/fresh_holdout.tsv``, labelled blind) is measured once, as are the
 ``blind2`` split (``bench/corpus/blind2.tsv``), the ``blind3`` split
-(``bench/corpus/blind3.tsv``), the ``blind4`` split (``bench/corpus/blind4.tsv``) and the
-``blind5`` split (``bench/corpus/blind5.tsv``).
+(``bench/corpus/blind3.tsv``), the ``blind4`` split (``bench/corpus/blind4.tsv``), the
+``blind5`` split (``bench/corpus/blind5.tsv``) and the ``blind6`` split
+(``bench/corpus/blind6.tsv``).
 
 Run:
     python bench/classify_real.py --mirrors /work/.mirror
-        [--split tune|holdout|fresh|blind2|blind3|blind4|blind5|all] [--corpus FILE]
+        [--split tune|holdout|fresh|blind2|blind3|blind4|blind5|blind6|all] [--corpus FILE]
         [--mirror owner/name=GITDIR ...] [--json OUT] [--workers 2] [--per-hunk] [--check-only]
 
 ``--check-only`` rebuilds every selected hunk from the mirrors and reports the references that
@@ -53,7 +54,8 @@ BLIND2_CORPUS = ROOT / "bench" / "corpus" / "blind2.tsv"
 BLIND3_CORPUS = ROOT / "bench" / "corpus" / "blind3.tsv"
 BLIND4_CORPUS = ROOT / "bench" / "corpus" / "blind4.tsv"
 BLIND5_CORPUS = ROOT / "bench" / "corpus" / "blind5.tsv"
-SPLITS = ("tune", "holdout", "fresh", "blind2", "blind3", "blind4", "blind5", "all")
+BLIND6_CORPUS = ROOT / "bench" / "corpus" / "blind6.tsv"
+SPLITS = ("tune", "holdout", "fresh", "blind2", "blind3", "blind4", "blind5", "blind6", "all")
 CLASSES = ("review", "debugging", "boilerplate", "skip")
 # the repo's own tool configs the gates read from the work tree (gates/workspace.py)
 TOOL_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit")
@@ -309,7 +311,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help=(
             "labelled TSV (default: real_hunks.tsv; fresh_holdout.tsv for --split fresh; "
             "blind2.tsv for --split blind2; blind3.tsv for --split blind3; "
-            "blind4.tsv for --split blind4; blind5.tsv for --split blind5)"
+            "blind4.tsv for --split blind4; blind5.tsv for --split blind5; "
+            "blind6.tsv for --split blind6)"
         ),
     )
     parser.add_argument("--json", type=Path, metavar="OUT", help="save per-hunk results")
@@ -331,6 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "blind3": BLIND3_CORPUS,
         "blind4": BLIND4_CORPUS,
         "blind5": BLIND5_CORPUS,
+        "blind6": BLIND6_CORPUS,
     }.get(args.split, CORPUS)
     corpus = args.corpus or default_corpus
     entries = [e for e in load_corpus(corpus) if args.split in ("all", e.split)]
