@@ -68,3 +68,11 @@ def test_pins_in_a_config_file_are_a_dependency_change() -> None:
     assert category("tox.ini", setting, setting.replace("fast", "slow"))[1] != (
         "dependency change",
     )
+
+
+def test_a_code_file_named_like_a_changelog_is_not_documentation() -> None:
+    assert not is_documentation("IPython/core/history.py")
+    assert not is_documentation("app/news.py")
+    assert (
+        is_documentation("HISTORY.rst") and is_documentation("NEWS") and is_documentation("LICENSE")
+    )

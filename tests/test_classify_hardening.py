@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from hunkroute.classify.classifier import ClassifyContext, classify
 from hunkroute.classify.hardening import module_word
-from hunkroute.model import Line
+from hunkroute.model import Classification, Line
 from tests.helpers.hunks import make_hunk
 
 PLAIN = ClassifyContext()
@@ -73,3 +73,33 @@ def test_an_access_control_default_is_not_a_rename() -> None:
     assert "access-control default: none → denyall" in result.reasons[0]
     plain = make_hunk("srv/settings.py", 9, ['    "color": "blue",'], ['    "color": "red",'])
     assert classify(plain, PLAIN).category != "review"
+
+
+def test_a_dangerous_call_renamed_away_is_review() -> None:
+    """``pickle.loads`` → ``json.loads`` has the tokens of a rename and closes a hole."""
+    hunk = make_hunk(
+        "app/queue.py", 40, ["    data = json.loads(message)"], ["    data = pickle.loads(message)"]
+    )
+    result = classify(hunk, PLAIN)
+    assert result.category == "review"
+    assert result.reasons[0] == "takes out unsafe deserialization (line 40)"
+    renamed = make_hunk(
+        "app/queue.py", 40, ["    data = ujson.loads(message)"], ["    data = json.loads(message)"]
+    )
+    assert classify(renamed, PLAIN).category == "boilerplate"
+
+
+def test_a_deleted_check_on_a_security_boundary_is_review() -> None:
+    removed = ["", "    if parsed_uri.port != parsed_compare.port:", "        return False"]
+    hunk = replace(make_hunk("app/csrf.py", 268, [], removed), section="def same_origin(a, b):")
+    result = classify(hunk, PLAIN)
+    assert result.category == "review"
+    assert result.reasons[0] == "removes a check inside same_origin (security boundary: origin)"
+    elsewhere = replace(hunk, section="def render_totals(rows):", file="app/report.py")
+    assert classify(elsewhere, PLAIN) == Classification("skip", ("pure deletion",))
+
+
+def test_a_module_named_like_a_changelog_is_code() -> None:
+    hunk = make_hunk("app/history.py", 10, ["        self.db.close()"], ["        pass"])
+    assert classify(hunk, PLAIN).category != "skip"
+    assert classify(make_hunk("HISTORY.rst", 1, ["* fixed a crash"]), PLAIN).category == "skip"

@@ -22,6 +22,14 @@ CHANGED = (["    if size > limit and not strict:"], ["    if size > limit:"])
         "Scrub credentials from error reports",
         "Avoid quadratic parsing of nested lists",
         "Prevent header spoofing behind the proxy",
+        "Guard the upload endpoint against replay attacks",
+        "Reject specially crafted archive members",
+        "Stop following untrusted symlinks out of the root",
+        "Block cross-origin requests to the admin socket",
+        "Fix arbitrary file read through the preview route",
+        "Bound resource consumption of nested queries",
+        "Refuse unauthenticated calls to the metrics page",
+        "Fix PYSEC-2099-1",
     ],
 )
 def test_specific_words_are_strong(title: str) -> None:
@@ -30,7 +38,14 @@ def test_specific_words_are_strong(title: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "title", ["Fix authorization error responses", "Fix a memory leak in the cache", "Escape"]
+    "title",
+    [
+        "Fix authorization error responses",
+        "Fix a memory leak in the cache",
+        "Escape",
+        "Check host_allowlist is a set",
+        "Protect the cache from concurrent writers",
+    ],
 )
 def test_generic_words_are_weak(title: str) -> None:
     signals = read_title(title, "")

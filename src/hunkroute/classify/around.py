@@ -69,7 +69,14 @@ def _corroborated(
 def _boundary(hunk: Hunk, added: Lines, context: Around) -> list[Signal]:
     """The enclosing code on a security boundary (``security.boundary_signals``)."""
     names = security.section_names(hunk.section)
-    if context.source is not None and added:
-        names = context.source.enclosing(added[0].number)[::-1] + names
+    if context.source is not None:
+        names = context.source.enclosing(added[0].number if added else hunk.new_start)[::-1] + names
     names += security.section_names("\n".join(line.text for line in added))
     return security.boundary_signals(names, hunk.file, added, hunk.removed)
+
+
+def removed_check(hunk: Hunk, context: Around) -> list[Signal]:
+    """A pure deletion that takes a check out of code on a security boundary (an early
+    ``return False`` in ``same_origin``): not "nothing to review"."""
+    found = _boundary(hunk, (), context)
+    return [s for s in found if s.reason.startswith("removes a check")]

@@ -96,6 +96,8 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
     skip = edits.skip_reason(hunk, added, removed, context.source)
     if skip is not None and not hunk.added:
         found = _removed_safety(hunk, "") + hardening.removed_guards(hunk.removed, "")
+        found += around.removed_check(hunk, _around(context))
+        found += hardening.dangers_removed(hunk.language, (), removed)
     if skip is not None and not found:
         return Classification(SKIP, (skip,))
     if hunk.added:
@@ -144,12 +146,18 @@ def _code_signals(
     """Signals of the code itself: review constructs, edit shape, routine declarations."""
     renamed = edits.rename_signal(added, removed)
     if renamed is not None:  # same tokens, other names: the behaviour did not change ...
-        access = hardening.access_default(added, removed)  # ... unless a name says who gets in
-        return [renamed] if access is None else [access]
+        # ... unless a name says who gets in, or the old name was a dangerous call
+        access = hardening.access_default(added, removed)
+        weightier = [
+            *([access] if access else []),
+            *hardening.dangers_removed(hunk.language, added, removed),
+        ]
+        return weightier or [renamed]
     text = "\n".join(line.text for line in added)
     found = patterns.other_signals(hunk.language, added, text)
     found += _review_signals(hunk, added, text)
     found += _removed_safety(hunk, text)
+    found += hardening.dangers_removed(hunk.language, added, removed)
     found += _changed(hunk, removed, found)
     found += edits.edit_signals(added, removed)
     found += security.shape_signals(added, removed)
@@ -162,10 +170,12 @@ def _code_signals(
         ]
     found += hardening.signals(hunk, added, removed)
     found += hardening.removed_guards(hunk.removed, text)
-    found += around.signals(
-        hunk, added, removed, found, around.Around(context.title, context.branch, context.source)
-    )
+    found += around.signals(hunk, added, removed, found, _around(context))
     return found + _shape_signals(hunk, added, removed, text, context.categories)
+
+
+def _around(context: ClassifyContext) -> around.Around:
+    return around.Around(context.title, context.branch, context.source)
 
 
 def _review_signals(hunk: Hunk, added: Lines, text: str) -> list[Signal]:

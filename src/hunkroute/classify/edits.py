@@ -57,7 +57,7 @@ def skip_reason(
     if not hunk.added:
         return "pure deletion"
     name = hunk.file.rpartition("/")[2]
-    if CHANGELOG.match(name):
+    if CHANGELOG.match(name) and hunk.language in PROSE_LANGUAGES:  # not history.py
         return "changelog"
     if FRAGMENT_DIR.search(hunk.file) and language_of(hunk.file) in PROSE_LANGUAGES:
         return "changelog fragment"

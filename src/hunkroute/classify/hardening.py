@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from hunkroute.classify import patterns
 from hunkroute.classify.patterns import Signal
 from hunkroute.model import REVIEW, Hunk, Line
 
@@ -30,6 +31,7 @@ SECURITY_ERROR = re.compile(
     r"|\braise\s+[\w.]*HTTP\w*\(\s*(?P<status>40[013])\b"
 )
 RAISE = re.compile(r"^\s*raise\b")
+DANGEROUS = 3.0  # the weight of a token pattern that is review on its own (``patterns``)
 BRANCH = re.compile(r"^\s*(if|elif)\b")
 # what a refusing branch does: raise, or hand back nothing / False / an empty answer
 REFUSE = re.compile(r"^\s*(raise\b|return\s*(False|None|\"\"|''|)\s*$|abort\()")
@@ -124,3 +126,21 @@ def access_default(added: Lines, removed: Lines) -> Signal | None:
         return None
     reason = f"access-control default: {old_value} → {new_value}"
     return Signal(REVIEW, 3.5, reason, added[0].number)
+
+
+def dangers_removed(language: str, added: Lines, removed: Lines) -> list[Signal]:
+    """A dangerous call (a shell, ``eval``, unsafe deserialization: a token pattern that decides
+    on its own) in the removed lines and gone from the added ones: ``pickle.loads`` replaced by
+    ``json.loads`` reads like a rename, and is the fix of a deserialization hole."""
+    if not removed:
+        return []
+    kept = {s.reason for s in patterns.review_signals(language, added, _joined(added))}
+    for signal in patterns.review_signals(language, removed, _joined(removed)):
+        if signal.weight >= DANGEROUS and signal.reason not in kept:
+            line = added[0].number if added else None
+            return [Signal(REVIEW, 3.0, f"takes out {signal.reason}", line)]
+    return []
+
+
+def _joined(lines: Lines) -> str:
+    return "\n".join(line.text for line in lines)

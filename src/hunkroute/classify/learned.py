@@ -45,6 +45,7 @@ NAMED_KINDS = (
     "raises",
     "network request",
     "removes",
+    "takes out",
     "stops logging",
     "world-accessible",
     "access-control default",

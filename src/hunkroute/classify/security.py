@@ -37,6 +37,8 @@ PLUMBING = re.compile(
     r"(return\s+|\w+\s*=\s*)?[\w.]+\(((\w+=)?\w++,?\s*)*\)?|"
     r"[)\]}]+\s*(->\s*[^:]+)?:?,?|)\s*$"
 )
+BRANCH = re.compile(r"^\s*(if|elif)\b")
+EXIT = re.compile(r"^\s*(raise\b|return\s+(True|False|None)\s*$|abort\()")
 VALIDATION = re.compile(r"^\s*(raise\s+(?P<error>[\w.]+)|return\s+False\b|abort\()")
 MATCH_CALL = re.compile(r"\.match\(")
 # a read of whatever the peer sends, and one with a size
@@ -143,7 +145,18 @@ def boundary_signals(names: Iterable[str], path: str, added: Lines, removed: Lin
     ]
     if new:
         return [Signal(REVIEW, 2.5, f"new validation {where}", new[0].number)]
+    if _removes_exit(removed, {line.text.strip() for line in added}):
+        return [Signal(REVIEW, 2.5, f"removes a check {where}")]
     return [Signal(REVIEW, 0.75, where)]
+
+
+def _removes_exit(removed: Lines, kept: set[str]) -> bool:
+    """A removed ``if`` whose next removed line leaves early (``raise``, ``return False``,
+    ``return True``): on a boundary, that was a check, and the added lines do not keep it."""
+    return any(
+        BRANCH.match(line.text) and EXIT.match(after.text) and line.text.strip() not in kept
+        for line, after in zip(removed, removed[1:], strict=False)
+    )
 
 
 def _boundary_word(name: str) -> str | None:

@@ -27,7 +27,17 @@ STRONG = re.compile(
     r"confused deputy|downgrade attack|\b(information|info) (leak|disclosure|exposure)|"
     r"\bdisclos\w*|\bsensitive\b|\bredact\w*|\bscrub\w*|"
     r"\b(token|credential|secret|password|key|cookie|header|referr?er)s? (leak|exposure)\w*|"
-    r"\bleak\w* (of )?(the )?(token|credential|secret|password|key|cookie)s?\b)|"
+    r"\bleak\w* (of )?(the )?(token|credential|secret|password|key|cookie)s?\b|"
+    # the names of the CWE Top 25 and the OWASP Top 10, and advisory ids
+    r"\b(CWE|PYSEC|OSV|GHSL)-\d|\badvisory\b|\battack(s|ed|er|ers)?\b|\bcrafted\b|"
+    r"\buntrusted\b|\barbitrary (code|file|command|path|url|redirect|host)s?\b|"
+    r"\b(code|command) execution\b|\bout[ -]of[ -]bounds\b|\buse[ -]after[ -]free\b|"
+    r"\b(resource|memory) (exhaustion|consumption)\b|\bhard[ -]?coded "
+    r"(credential|password|secret|key)s?|\bunauthori[sz]ed\b|\bunauthenticated\b|"
+    r"\b(broken )?access control\b|\bimpersonat\w*|\bhijack\w*|\bsession fixation\b|"
+    r"\bclickjack\w*|\bcross[ -](origin|site)\b|\bXXE\b|\bentity expansion\b|"
+    r"\bbillion laughs\b|\bzip ?slip\b|\bTOCTOU\b|\bbrute[ -]?forc\w*|\binsecure\w*|"
+    r"\bdangerous\b)|"
     r"^Merge (pull request|commit) from (GHSA-|fork\b)"
 )
 # words that are security work in some projects and the everyday vocabulary of others
@@ -39,7 +49,9 @@ WEAK = re.compile(
     r"(?<!memory )\bleak\w*|\bexpos(e|es|ed|ing|ure)\b|\bmask\w*|\breferr?er\b|\bpollut\w*|"
     r"\bisolat\w*|"
     r"\b(full|prefix|partial) match\w*|\bfullmatch\b|\bpermission\w*|\bvalidat\w*|\bverif\w*|"
-    r"\bsecrets?\b|\bsession\b|\bcookies?\b|\borigin\b|\bCORS\b|\blimit\w*)"
+    r"\bsecrets?\b|\bsession\b|\bcookies?\b|\borigin\b|\bCORS\b|\blimit\w*|"
+    r"(\b|_)(white|allow|black|block|deny|safe)[ _-]?list\w*|\boverflow\w*|\bsecure\b|"
+    r"\bprotect\w*|\babus(e|es|ed|ing)\b)"
 )
 # an issue number alone ("(#1234)") is how merged PRs are named, not a sign of a fix
 FIX_TITLE = re.compile(

@@ -37,7 +37,6 @@ LANGUAGES = {
     ".xml": "xml", ".lua": "lua", ".dart": "dart", ".ex": "elixir", ".exs": "elixir",
 }  # fmt: skip
 SPECIAL_NAMES = {"Dockerfile": "dockerfile", "Makefile": "make", "CHANGELOG": "markdown"}
-DOC_NAMES = re.compile(r"^(README|CHANGELOG|CHANGES|HISTORY|NEWS|AUTHORS|LICENSE|COPYING)", re.I)
 
 # Dependency pins (pip's requirement files) and repository config: changes, not prose (issue 13).
 DEPENDENCY_FILE = re.compile(
@@ -313,9 +312,8 @@ def is_dependency_file(path: str) -> bool:
 
 
 def is_documentation(path: str) -> bool:
-    """Docs and prose files: their hunks are never worth a model."""
+    """Docs and prose files: their hunks are never worth a model. A file's name alone does not
+    make it prose: ``NEWS``, ``HISTORY.rst`` and ``LICENSE`` are, ``history.py`` is code."""
     if is_repo_config(path) or is_dependency_file(path):
         return False
-    return language_of(path) in ("markdown", "rst", "text") or bool(
-        DOC_NAMES.match(posixpath.basename(path))
-    )
+    return language_of(path) in ("markdown", "rst", "text")
