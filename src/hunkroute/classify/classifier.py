@@ -95,7 +95,7 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
     removed = patterns.code_lines(hunk.language, hunk.removed)
     skip = edits.skip_reason(hunk, added, removed, context.source)
     if skip is not None and not hunk.added:
-        found = _removed_safety(hunk, "") + hardening.removed_guards(hunk.removed, "")
+        found = hardening.removed_safety(hunk, "") + hardening.removed_guards(hunk.removed, "")
         found += around.removed_check(hunk, _around(context))
         found += hardening.dangers_removed(hunk.language, (), removed)
     if skip is not None and not found:
@@ -156,7 +156,7 @@ def _code_signals(
     text = "\n".join(line.text for line in added)
     found = patterns.other_signals(hunk.language, added, text)
     found += _review_signals(hunk, added, text)
-    found += _removed_safety(hunk, text)
+    found += hardening.removed_safety(hunk, text)
     found += hardening.dangers_removed(hunk.language, added, removed)
     found += _changed(hunk, removed, found)
     found += edits.edit_signals(added, removed)
@@ -188,42 +188,6 @@ def _review_signals(hunk: Hunk, added: Lines, text: str) -> list[Signal]:
         return tokens
     kept = [s for s in tokens if s.reason in patterns.TREE_BLIND]
     return kept + signals.review_signals(parsed, hunk.added_numbers)
-
-
-def _removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
-    """A safety check present in the removed lines and gone from the added ones, or request
-    data no longer handed to a log record (an information-leak fix is often a deletion)."""
-    out = []
-    for line in hunk.removed:
-        for match in SAFETY.finditer(line.text):
-            if match.group(0) not in added_text:
-                out.append(Signal(REVIEW, 2.5, f"removes {match.group(0)}", hunk.new_start))
-        if LOGGED.search(line.text) and (data := SENSITIVE.search(line.text)):
-            if data.group(0) not in added_text:
-                reason = f"stops logging {data.group(0)}"
-                out.append(Signal(REVIEW, 2.5, reason, hunk.new_start))
-    return out
-
-
-# a log call or a log record's ``extra=``; what a request carries that must not reach a log
-LOGGED = re.compile(
-    r"\bextra\s*=|\b\w*log\w*\.(debug|info|warning|warn|error|exception|critical|log)\("
-)
-SENSITIVE = re.compile(
-    r"(?i:\b(scope|headers?|cookies?|token|passw(or)?d|secret|credentials?|session|environ|"
-    r"auth\w*|api_?key|private_?key)\b)"
-)
-
-
-# Calls, decorators and settings whose removal weakens a check: a pure deletion of one of
-# these is not "nothing to review".
-SAFETY = re.compile(
-    r"compare_digest|secure_filename|safe_load|SafeLoader|escape\(|textContent|"
-    r"secrets\.\w+|shlex\.quote|@\w+_required\b|csrf_protect|authorize\w*\(|"
-    r"verify=True|check_hostname|\?\s*\"?,\s*\(|execute\(\s*\"[^\"]*\"\s*,|"
-    r"httponly=True|secure=True|samesite=|with\s+[\w.]*lock\w*|\.acquire\(|"
-    r"\bsanitize\w*\(|\bvalidate\w*\(|\.\.[\"']|\bcommonp(ath|refix)\(|\brealpath\("
-)
 
 
 def _changed(hunk: Hunk, removed: Lines, found: list[Signal]) -> list[Signal]:

@@ -144,3 +144,39 @@ def dangers_removed(language: str, added: Lines, removed: Lines) -> list[Signal]
 
 def _joined(lines: Lines) -> str:
     return "\n".join(line.text for line in lines)
+
+
+def removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
+    """A safety check present in the removed lines and gone from the added ones, or request
+    data no longer handed to a log record (an information-leak fix is often a deletion)."""
+    out = []
+    for line in hunk.removed:
+        for match in SAFETY.finditer(line.text):
+            if match.group(0) not in added_text:
+                out.append(Signal(REVIEW, 2.5, f"removes {match.group(0)}", hunk.new_start))
+        if LOGGED.search(line.text) and (data := SENSITIVE.search(line.text)):
+            if data.group(0) not in added_text:
+                reason = f"stops logging {data.group(0)}"
+                out.append(Signal(REVIEW, 2.5, reason, hunk.new_start))
+    return out
+
+
+# a log call or a log record's ``extra=``; what a request carries that must not reach a log
+LOGGED = re.compile(
+    r"\bextra\s*=|\b\w*log\w*\.(debug|info|warning|warn|error|exception|critical|log)\("
+)
+SENSITIVE = re.compile(
+    r"(?i:\b(scope|headers?|cookies?|token|passw(or)?d|secret|credentials?|session|environ|"
+    r"auth\w*|api_?key|private_?key)\b)"
+)
+
+
+# Calls, decorators and settings whose removal weakens a check: a pure deletion of one of
+# these is not "nothing to review".
+SAFETY = re.compile(
+    r"compare_digest|secure_filename|safe_load|SafeLoader|escape\(|textContent|"
+    r"secrets\.\w+|shlex\.quote|@\w+_required\b|csrf_protect|authorize\w*\(|"
+    r"verify=True|check_hostname|\?\s*\"?,\s*\(|execute\(\s*\"[^\"]*\"\s*,|"
+    r"httponly=True|secure=True|samesite=|with\s+[\w.]*lock\w*|\.acquire\(|"
+    r"\bsanitize\w*\(|\bvalidate\w*\(|\.\.[\"']|\bcommonp(ath|refix)\(|\brealpath\("
+)
