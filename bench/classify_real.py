@@ -14,12 +14,12 @@ misses. Tune on ``--split tune`` only: the holdout split is for the final evalua
 ``fresh`` split (``bench/corpus/fresh_holdout.tsv``, labelled blind) is measured once, as are the
 ``blind2`` split (``bench/corpus/blind2.tsv``), the ``blind3`` split
 (``bench/corpus/blind3.tsv``), the ``blind4`` split (``bench/corpus/blind4.tsv``), the
-``blind5`` split (``bench/corpus/blind5.tsv``) and the ``blind6`` split
-(``bench/corpus/blind6.tsv``).
+``blind5`` split (``bench/corpus/blind5.tsv``), the ``blind6`` split
+(``bench/corpus/blind6.tsv``) and the ``blind7`` split (``bench/corpus/blind7.tsv``).
 
 Run:
     python bench/classify_real.py --mirrors /work/.mirror
-        [--split tune|holdout|fresh|blind2|blind3|blind4|blind5|blind6|all] [--corpus FILE]
+        [--split tune|holdout|fresh|blind2|blind3|blind4|blind5|blind6|blind7|all] [--corpus FILE]
         [--mirror owner/name=GITDIR ...] [--json OUT] [--workers 2] [--per-hunk] [--check-only]
 
 ``--check-only`` rebuilds every selected hunk from the mirrors and reports the references that
@@ -55,7 +55,19 @@ BLIND3_CORPUS = ROOT / "bench" / "corpus" / "blind3.tsv"
 BLIND4_CORPUS = ROOT / "bench" / "corpus" / "blind4.tsv"
 BLIND5_CORPUS = ROOT / "bench" / "corpus" / "blind5.tsv"
 BLIND6_CORPUS = ROOT / "bench" / "corpus" / "blind6.tsv"
-SPLITS = ("tune", "holdout", "fresh", "blind2", "blind3", "blind4", "blind5", "blind6", "all")
+BLIND7_CORPUS = ROOT / "bench" / "corpus" / "blind7.tsv"
+SPLITS = (
+    "tune",
+    "holdout",
+    "fresh",
+    "blind2",
+    "blind3",
+    "blind4",
+    "blind5",
+    "blind6",
+    "blind7",
+    "all",
+)
 CLASSES = ("review", "debugging", "boilerplate", "skip")
 # the repo's own tool configs the gates read from the work tree (gates/workspace.py)
 TOOL_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit")
@@ -312,7 +324,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
             "labelled TSV (default: real_hunks.tsv; fresh_holdout.tsv for --split fresh; "
             "blind2.tsv for --split blind2; blind3.tsv for --split blind3; "
             "blind4.tsv for --split blind4; blind5.tsv for --split blind5; "
-            "blind6.tsv for --split blind6)"
+            "blind6.tsv for --split blind6; blind7.tsv for --split blind7)"
         ),
     )
     parser.add_argument("--json", type=Path, metavar="OUT", help="save per-hunk results")
@@ -335,6 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "blind4": BLIND4_CORPUS,
         "blind5": BLIND5_CORPUS,
         "blind6": BLIND6_CORPUS,
+        "blind7": BLIND7_CORPUS,
     }.get(args.split, CORPUS)
     corpus = args.corpus or default_corpus
     entries = [e for e in load_corpus(corpus) if args.split in ("all", e.split)]
