@@ -79,3 +79,19 @@ def test_a_strong_title_raises_new_data_but_not_new_declarations() -> None:
     assert classify(items, context).category == "review"
     declaration = make_hunk("app/links.py", 8, ["def scheme_of(url: str) -> str:"])
     assert classify(declaration, context).category == "boilerplate"
+
+
+def test_new_code_that_acts_takes_a_specific_title_word() -> None:
+    helper = [
+        "def normalized_path(path: str) -> str:",
+        "    return unicodedata.normalize('NFC', path).strip('/')",
+    ]
+    hunk = make_hunk("pkg/manifest.py", 40, helper)
+    titled = classify(hunk, ClassifyContext(title="Fix MANIFEST.in exclusion bypass"))
+    assert titled.category == "review"
+    assert any("names security work (bypass)" in r for r in titled.reasons)
+    assert classify(hunk, ClassifyContext(title="Add a path helper")).category == "boilerplate"
+    imports = make_hunk("pkg/manifest.py", 1, ["import unicodedata"])
+    assert (
+        classify(imports, ClassifyContext(title="Fix exclusion bypass")).category == "boilerplate"
+    )

@@ -6,7 +6,6 @@ own evidence beside it (see ``signals``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from hunkroute.classify import security, titles
@@ -15,7 +14,6 @@ from hunkroute.classify.syntax import SourceFacts
 from hunkroute.model import DEBUGGING, REVIEW, Hunk, Line
 
 Lines = tuple[Line, ...]
-CONSTANT = re.compile(r"^\s*[A-Z][A-Z0-9_]*\s*(:[^=]+)?=\s*\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +34,15 @@ def signals(
     title speaks for the PR, not for its plumbing. A generic title word (``titles.WEAK``)
     counts only beside evidence in the hunk: a security shape, new validation, or a boundary
     named other than by the title's own word (an OAuth library's "authorization" everywhere).
+    New code that acts gets a specific title word alone: a security fix often adds the helper
+    that does the work (a ``sanitize`` function, a path normaliser).
     """
     listed = security.list_signal(hunk.new_lines, added)
     title = titles.read_title(context.title, context.branch)
     if listed is None and not security.acts(added, removed):
         return []
     if not removed and listed is None and not any(s.category in (REVIEW, DEBUGGING) for s in found):
-        return [s for s in (title.strong,) if s is not None and _data(added)]
+        return [title.strong] if title.strong is not None else []
     around = _boundary(hunk, added, context)
     out = [*title.fix, *around, *([listed] if listed else [])]
     if title.strong is not None:
@@ -50,11 +50,6 @@ def signals(
     elif title.weak is not None and _corroborated(title.weak, around, found, listed):
         out.append(title.weak)
     return out
-
-
-def _data(added: Lines) -> bool:
-    """Added constants or collection items: data that a security fix may be all about."""
-    return any(security.ITEM.match(x.text) or CONSTANT.match(x.text) for x in added)
 
 
 def _corroborated(
