@@ -311,3 +311,28 @@ def test_code_moved_past_context_is_not_a_comment_change() -> None:
         context=(Line(3, "        flush()"), Line(4, "        notify()")),
     )
     assert classify(hunk, ClassifyContext(source=read_facts(source))).category != "skip"
+
+
+@pytest.mark.parametrize(
+    ("file", "before", "after"),
+    [
+        ("templates/base.html.j2", "{{ output.latex }}", "{{ output.latex | e }}"),
+        ("templates/page.html", "{{ state|json }}", "{{ state|json|escapejs }}"),
+        (
+            "templates/lab.jinja2",
+            "{{ w | json_dumps }}",
+            "{{ w | json_dumps | escape_html_script }}",
+        ),
+    ],
+)
+def test_an_escaping_filter_added_in_a_template_is_review(
+    file: str, before: str, after: str
+) -> None:
+    result = classify(make_hunk(file, 12, [after], [before]), ClassifyContext())
+    assert result.category == "review"
+    assert result.reasons[0] == "output escaping added (line 12)"
+
+
+def test_a_pipe_in_python_is_not_a_template_filter() -> None:
+    hunk = make_hunk("app/flags.py", 3, ["    mode = mode | e"], ["    mode = mode | d"])
+    assert classify(hunk, ClassifyContext()).category != "review"

@@ -77,6 +77,9 @@ SHAPES: tuple[tuple[float, str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
          r"\bos\.open\(.*0o[0-7]{3}|O_EXCL"),
         (2.0, "output escaping added", "escape quote(",
          r"\b(html\.)?escape\w*\(|\bquote(_plus)?\("),
+        # a template's escaping filter: ``{{ value | e }}``, ``{{ data|escapejs }}``
+        (2.0, "output escaping added", "{{ {%",
+         r"\{[{%][^}\n]*\|\s*(e|escape\w*|forceescape|escapejs|urlencode)\b"),
         (2.5, "absolute or parent path check", "startswith( isabs(",
          r"\bstartswith\(\s*[\"'](/|\\\\|\.\.)|\bisabs\("),
         (2.0, "trust setting", "trust",
