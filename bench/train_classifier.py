@@ -104,11 +104,11 @@ def record_commit(job: tuple[Path, list[classify_real.Entry]]) -> list[dict[str,
             run_quietly(root, ordered[0].title)
     finally:
         classifier.classify, classifier.weigh = original, weigh
-    return [row(entry, seen.get((entry.path, new_start(mirror, entry)))) for entry in ordered]
+    hunks = {p: classify_real.file_diff(mirror, ordered[0].commit, p)[1] for p in paths}
+    return [row(e, seen.get((e.path, new_start(hunks[e.path][e.hunk])))) for e in ordered]
 
 
-def new_start(mirror: Path, entry: classify_real.Entry) -> int:
-    hunk = classify_real.file_diff(mirror, entry.commit, entry.path)[1][entry.hunk]
+def new_start(hunk: str) -> int:
     match = NEW_START.match(hunk)
     return int(match.group(1)) if match else 0
 

@@ -63,15 +63,20 @@ def _corroborated(
 
 def _boundary(hunk: Hunk, added: Lines, context: Around) -> list[Signal]:
     """The enclosing code on a security boundary (``security.boundary_signals``)."""
+    return security.boundary_signals(_names(hunk, added, context), hunk.file, added, hunk.removed)
+
+
+def _names(hunk: Hunk, added: Lines, context: Around) -> tuple[str, ...]:
+    """The functions and classes around the hunk's first line, innermost first."""
     names = security.section_names(hunk.section)
     if context.source is not None:
         names = context.source.enclosing(added[0].number if added else hunk.new_start)[::-1] + names
-    names += security.section_names("\n".join(line.text for line in added))
-    return security.boundary_signals(names, hunk.file, added, hunk.removed)
+    return names + security.section_names("\n".join(line.text for line in added))
 
 
 def removed_check(hunk: Hunk, context: Around) -> list[Signal]:
     """A pure deletion that takes a check out of code on a security boundary (an early
     ``return False`` in ``same_origin``): not "nothing to review"."""
-    found = _boundary(hunk, (), context)
-    return [s for s in found if s.reason.startswith("removes a check")]
+    where = security.boundary_place(_names(hunk, (), context), hunk.file)
+    found = None if where is None else security.removed_check_signal(where, (), hunk.removed)
+    return [] if found is None else [found]

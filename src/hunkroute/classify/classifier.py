@@ -273,19 +273,11 @@ def _learned_reasons(found: list[Signal], model: learned.Model) -> tuple[str, ..
 
 def decide(found: Iterable[Signal], context: ClassifyContext) -> Classification:
     """Sum weights per category (each reason once, with diminishing returns) and pick the top."""
-    by_category: dict[str, dict[str, Signal]] = {}
-    for signal in found:
-        if signal.category not in context.categories:
-            continue
-        reasons = by_category.setdefault(signal.category, {})
-        known = reasons.get(signal.reason)
-        if known is None or signal.weight > known.weight:
-            reasons[signal.reason] = signal
-    if not by_category:
+    ranked = patterns.ranked_by_category(s for s in found if s.category in context.categories)
+    if not ranked:
         return Classification(BOILERPLATE, ("no signals",))
     risk = context.risk or DEFAULT_RISK
-    ranked = {c: sorted(r.values(), key=lambda s: -s.weight) for c, r in by_category.items()}
-    scores = {c: sum(s.weight * 0.5**i for i, s in enumerate(r)) for c, r in ranked.items()}
+    scores = {c: patterns.halving_sum(r) for c, r in ranked.items()}
     best = max(scores, key=lambda c: (round(scores[c], 6), risk.get(c, 0)))
     return Classification(best, _shown_reasons(ranked[best]))
 

@@ -13,6 +13,7 @@ import re
 
 from hunkroute.classify import patterns
 from hunkroute.classify.patterns import Signal
+from hunkroute.classify.security import BRANCH
 from hunkroute.model import REVIEW, Hunk, Line
 
 Lines = tuple[Line, ...]
@@ -32,7 +33,6 @@ SECURITY_ERROR = re.compile(
 )
 RAISE = re.compile(r"^\s*raise\b")
 DANGEROUS = 3.0  # the weight of a token pattern that is review on its own (``patterns``)
-BRANCH = re.compile(r"^\s*(if|elif)\b")
 # what a refusing branch does: raise, or hand back nothing / False / an empty answer
 REFUSE = re.compile(r"^\s*(raise\b|return\s*(False|None|\"\"|''|)\s*$|abort\()")
 # a guard in removed lines: a checking decorator or call, or words of a protection

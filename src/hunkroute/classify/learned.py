@@ -20,6 +20,7 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
+from hunkroute.classify import patterns
 from hunkroute.classify.patterns import Signal
 from hunkroute.errors import HunkrouteError
 from hunkroute.model import BOILERPLATE, DEBUGGING, REVIEW, SKIP
@@ -66,15 +67,8 @@ def kind(signal: Signal) -> str:
 
 
 def hand_scores(found: Iterable[Signal]) -> dict[str, float]:
-    """Per category: its signals' weights, each reason once, strongest first, halving."""
-    best: dict[str, dict[str, float]] = {}
-    for signal in found:
-        reasons = best.setdefault(signal.category, {})
-        reasons[signal.reason] = max(reasons.get(signal.reason, 0.0), signal.weight)
-    return {
-        category: sum(w * 0.5**i for i, w in enumerate(sorted(weights.values(), reverse=True)))
-        for category, weights in best.items()
-    }
+    """Per category: the hand weights' score (``patterns.halving_sum``)."""
+    return {c: patterns.halving_sum(r) for c, r in patterns.ranked_by_category(found).items()}
 
 
 def features(found: Iterable[Signal], added: int, removed: int) -> dict[str, float]:

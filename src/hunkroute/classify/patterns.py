@@ -9,7 +9,7 @@ All tables are module-level constants, compiled once at import.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -44,6 +44,23 @@ class Signal:
 
     def text(self) -> str:
         return f"{self.reason} (line {self.line})" if self.line else self.reason
+
+
+def ranked_by_category(found: Iterable[Signal]) -> dict[str, list[Signal]]:
+    """Per category (in order of first appearance): its signals, each reason once (the
+    strongest copy), strongest first."""
+    by_category: dict[str, dict[str, Signal]] = {}
+    for signal in found:
+        reasons = by_category.setdefault(signal.category, {})
+        known = reasons.get(signal.reason)
+        if known is None or signal.weight > known.weight:
+            reasons[signal.reason] = signal
+    return {c: sorted(r.values(), key=lambda s: -s.weight) for c, r in by_category.items()}
+
+
+def halving_sum(ranked: list[Signal]) -> float:
+    """The hand score of ranked signals: each counts half the one before (diminishing returns)."""
+    return sum(s.weight * 0.5**i for i, s in enumerate(ranked))
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,15 +127,10 @@ def boundary_signals(names: Iterable[str], path: str, added: Lines, removed: Lin
     """The enclosing functions and classes, else the file's name, on a security boundary.
 
     An edit there is a hint; a new rejection of input there (``raise``, ``return False``) is
-    validation on the boundary, which is security work.
+    validation on the boundary, which is security work, and so is a check taken out.
     """
-    stem = path.rpartition("/")[2].rpartition(".")[0]
-    for name in (*names, stem):
-        word = _boundary_word(name)
-        if word is not None:
-            where = f"{'in' if name == stem else 'inside'} {name} (security boundary: {word})"
-            break
-    else:
+    where = boundary_place(names, path)
+    if where is None:
         return []
     before = {line.text.strip() for line in removed}
     raised = {m.group("error") for x in removed if (m := VALIDATION.match(x.text))}
@@ -148,9 +143,26 @@ def boundary_signals(names: Iterable[str], path: str, added: Lines, removed: Lin
     ]
     if new:
         return [Signal(REVIEW, 2.5, f"new validation {where}", new[0].number)]
-    if _removes_exit(removed, {line.text.strip() for line in added}):
-        return [Signal(REVIEW, 2.5, f"removes a check {where}")]
-    return [Signal(REVIEW, 0.75, where)]
+    removed_check = removed_check_signal(where, added, removed)
+    return [removed_check or Signal(REVIEW, 0.75, where)]
+
+
+def boundary_place(names: Iterable[str], path: str) -> str | None:
+    """ "inside NAME (security boundary: WORD)" for the first name on a boundary, else the file's
+    stem ("in NAME …"), or ``None``."""
+    stem = path.rpartition("/")[2].rpartition(".")[0]
+    for name in (*names, stem):
+        word = _boundary_word(name)
+        if word is not None:
+            return f"{'in' if name == stem else 'inside'} {name} (security boundary: {word})"
+    return None
+
+
+def removed_check_signal(where: str, added: Lines, removed: Lines) -> Signal | None:
+    """A check taken out of the code at ``where`` (see ``_removes_exit``), or ``None``."""
+    if not _removes_exit(removed, {line.text.strip() for line in added}):
+        return None
+    return Signal(REVIEW, 2.5, f"removes a check {where}")
 
 
 def _removes_exit(removed: Lines, kept: set[str]) -> bool:
