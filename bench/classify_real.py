@@ -11,15 +11,12 @@ go in one run (``--per-hunk`` runs each hunk alone, to check that batching chang
 
 It prints the confusion matrix, per-class precision/recall/F1, accuracy, review recall and the
 misses. Tune on ``--split tune`` only: the holdout split is for the final evaluation, and the
-``fresh`` split (``bench/corpus/fresh_holdout.tsv``, labelled blind) is measured once, as are the
-``blind2`` split (``bench/corpus/blind2.tsv``), the ``blind3`` split
-(``bench/corpus/blind3.tsv``), the ``blind4`` split (``bench/corpus/blind4.tsv``), the
-``blind5`` split (``bench/corpus/blind5.tsv``), the ``blind6`` split
-(``bench/corpus/blind6.tsv``) and the ``blind7`` split (``bench/corpus/blind7.tsv``).
+``fresh`` split (``bench/corpus/fresh_holdout.tsv``, labelled blind) is measured once, as is each
+blind set ``bench/corpus/blindN.tsv`` (``--split blindN``).
 
 Run:
     python bench/classify_real.py --mirrors /work/.mirror
-        [--split tune|holdout|fresh|blind2|blind3|blind4|blind5|blind6|blind7|all] [--corpus FILE]
+        [--split tune|holdout|fresh|blindN|all] [--corpus FILE]
         [--mirror owner/name=GITDIR ...] [--json OUT] [--workers 2] [--per-hunk] [--check-only]
 
 ``--check-only`` rebuilds every selected hunk from the mirrors and reports the references that
@@ -50,24 +47,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "bench" / "corpus" / "real_hunks.tsv"
 FRESH_CORPUS = ROOT / "bench" / "corpus" / "fresh_holdout.tsv"
-BLIND2_CORPUS = ROOT / "bench" / "corpus" / "blind2.tsv"
-BLIND3_CORPUS = ROOT / "bench" / "corpus" / "blind3.tsv"
-BLIND4_CORPUS = ROOT / "bench" / "corpus" / "blind4.tsv"
-BLIND5_CORPUS = ROOT / "bench" / "corpus" / "blind5.tsv"
-BLIND6_CORPUS = ROOT / "bench" / "corpus" / "blind6.tsv"
-BLIND7_CORPUS = ROOT / "bench" / "corpus" / "blind7.tsv"
-SPLITS = (
-    "tune",
-    "holdout",
-    "fresh",
-    "blind2",
-    "blind3",
-    "blind4",
-    "blind5",
-    "blind6",
-    "blind7",
-    "all",
-)
+# the splits of real_hunks.tsv; any other split ``NAME`` is the blind set ``bench/corpus/NAME.tsv``
+OWN_SPLITS = ("tune", "holdout", "all")
 CLASSES = ("review", "debugging", "boilerplate", "skip")
 # the repo's own tool configs the gates read from the work tree (gates/workspace.py)
 TOOL_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml", ".bandit")
@@ -315,16 +296,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, action="append", default=[], metavar="DIR")
     parser.add_argument("--mirror", action="append", default=[], metavar="OWNER/NAME=GITDIR")
-    parser.add_argument("--split", choices=SPLITS, default="tune")
+    parser.add_argument("--split", default="tune", metavar="tune|holdout|fresh|blindN|all")
     parser.add_argument(
         "--corpus",
         type=Path,
         default=None,
         help=(
             "labelled TSV (default: real_hunks.tsv; fresh_holdout.tsv for --split fresh; "
-            "blind2.tsv for --split blind2; blind3.tsv for --split blind3; "
-            "blind4.tsv for --split blind4; blind5.tsv for --split blind5; "
-            "blind6.tsv for --split blind6; blind7.tsv for --split blind7)"
+            "NAME.tsv for any other --split NAME)"
         ),
     )
     parser.add_argument("--json", type=Path, metavar="OUT", help="save per-hunk results")
@@ -338,18 +317,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def corpus_of(split: str) -> Path:
+    """The labelled file a split lives in."""
+    if split in OWN_SPLITS:
+        return CORPUS
+    if split == "fresh":
+        return FRESH_CORPUS
+    return ROOT / "bench" / "corpus" / f"{split}.tsv"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    default_corpus = {
-        "fresh": FRESH_CORPUS,
-        "blind2": BLIND2_CORPUS,
-        "blind3": BLIND3_CORPUS,
-        "blind4": BLIND4_CORPUS,
-        "blind5": BLIND5_CORPUS,
-        "blind6": BLIND6_CORPUS,
-        "blind7": BLIND7_CORPUS,
-    }.get(args.split, CORPUS)
-    corpus = args.corpus or default_corpus
+    corpus = args.corpus or corpus_of(args.split)
+    if not corpus.is_file():
+        raise SystemExit(f"no corpus {corpus} for --split {args.split}")
     entries = [e for e in load_corpus(corpus) if args.split in ("all", e.split)]
     if not entries:
         raise SystemExit(f"no {args.split!r} entries in {corpus}")

@@ -135,6 +135,24 @@ def test_skip_shapes(file: str, added: list[str], removed: list[str], reason: st
     assert reason in result.reasons[0]
 
 
+@pytest.mark.parametrize(
+    ("file", "added", "removed"),
+    [
+        ("tox.ini", ["    flake8 --ignore=E203,W503"], ["    flake8 --ignore=E203"]),
+        ("setup.cfg", ["select = B006"], ["select = B"]),
+        ("setup.py", ["    install_requires=['requests>=2.32']"],
+         ["    install_requires=['requests']"]),
+        ("pkg/_speedups.pxd", ["cdef int parse(object data, int depth)"],
+         ["cdef int parse(object data)"]),
+    ],
+)  # fmt: skip
+def test_settings_and_declarations_under_a_fix_title_are_boilerplate(
+    file: str, added: list[str], removed: list[str]
+) -> None:
+    result = classify(make_hunk(file, 4, added, removed), ClassifyContext(title="Fix a crash"))
+    assert result.category == "boilerplate", result.reasons
+
+
 def test_python_indentation_change_is_not_whitespace_only() -> None:
     hunk = make_hunk("a.py", 10, ["    return total"], ["        return total"])
     assert classify(hunk, PLAIN).category != "skip"

@@ -86,33 +86,41 @@ def test_the_shipped_weights_load_and_speak_only_of_known_features() -> None:
     assert model.pull("hand:review", "review") > 0  # the hand's review evidence still counts
 
 
-def test_the_model_raises_to_review_but_never_lowers() -> None:
-    raising = learned.from_json(
-        {"bias": {"review": 9.0, "debugging": 0.0, "boilerplate": 0.0, "skip": 0.0}, "weights": {}}
-    )
-    lowering = learned.from_json(
-        {"bias": {"review": -9.0, "debugging": 9.0, "boilerplate": 0.0, "skip": 0.0}, "weights": {}}
-    )
+def biased(review: float, debugging: float, boilerplate: float = 0.0) -> learned.Model:
+    bias = {"review": review, "debugging": debugging, "boilerplate": boilerplate, "skip": 0.0}
+    return learned.from_json({"bias": bias, "weights": {}})
+
+
+def test_the_model_raises_to_review_and_says_so() -> None:
     limit = make_hunk("a.py", 10, ["    if n >= limit:"], ["    if n > limit:"])
-    assert classify(limit, ClassifyContext(model=raising)).category == "review"
-    risky = make_hunk("a.py", 1, ["import pickle", "data = pickle.loads(blob)"])
-    assert classify(risky, ClassifyContext(model=lowering)).category == "review"
+    raised = classify(limit, ClassifyContext(model=biased(9.0, 0.0)))
+    assert raised.category == "review"
+    assert raised.reasons[0] == "new size/count limit (line 10)"
+    assert raised.reasons[-1] == "learned weights: together these are review work"
 
 
-def test_one_hint_of_review_work_is_not_enough_to_raise() -> None:
-    always_review = learned.from_json(
-        {"bias": {"review": 9.0, "debugging": 0.0, "boilerplate": 0.0, "skip": 0.0}, "weights": {}}
-    )
+def test_hints_alone_are_never_raised_and_the_hand_weights_split_the_rest() -> None:
     constant = make_hunk("app/limits.py", 3, ["MAX_ROWS = 500"])  # "security constant": a hint
-    plain = make_hunk("a.py", 10, ["    if n >= len(rows):"], ["    if n > len(rows):"])
-    assert classify(constant, ClassifyContext(model=always_review)).category == "boilerplate"
-    assert classify(plain, ClassifyContext(model=always_review)).category == "debugging"
+    assert classify(constant, ClassifyContext(model=biased(9.0, 0.0))).category == "boilerplate"
+    assert classify(constant, ClassifyContext(model=biased(0.0, 9.0))).category == "boilerplate"
+
+
+def test_a_hand_review_pick_stands_unless_the_model_rules_review_out() -> None:
+    locked = make_hunk(
+        "app/queue.py", 10, ["    with self._lock:", "        self.pending.append(job)"],
+        ["    self.pending.append(job)"],
+    )  # fmt: skip
+    doubtful = biased(0.0, 0.5)  # review odds about 0.3
+    assert classify(locked, ClassifyContext(model=doubtful)).category == "review"
+    ruled_out = classify(locked, ClassifyContext(model=biased(-9.0, 9.0)))
+    assert ruled_out.category == "debugging"
+    assert ruled_out.reasons[-1] == "learned weights: together these are debugging work"
+    risky = make_hunk("a.py", 1, ["import pickle", "data = pickle.loads(blob)"])
+    assert classify(risky, ClassifyContext(model=biased(-9.0, 9.0))).category == "review"
 
 
 def test_a_category_the_config_adds_is_left_to_the_hand_weights() -> None:
-    always_review = learned.from_json(
-        {"bias": {"review": 9.0, "debugging": 0.0, "boilerplate": 0.0, "skip": 0.0}, "weights": {}}
-    )
+    always_review = biased(9.0, 0.0)
     nested = ["for a in xs:", "    for b in ys:", "        total += a * b"]
     categories = frozenset({"review", "debugging", "boilerplate", "skip", "algorithm"})
     context = ClassifyContext(model=always_review, categories=categories)

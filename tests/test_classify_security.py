@@ -130,6 +130,20 @@ def test_the_new_file_names_the_enclosing_function() -> None:
          "read bounded in size"),
         (["    mechanisms = 'PLAIN ANONYMOUS'"], ["    mechanisms = 'PLAIN'"],
          "default widens who is allowed"),
+        (['TAG = re.compile(r"<%(\\w+)([^>]*?)>")'], ['TAG = re.compile(r"<%(\\w+)(.*?)>")'],
+         "regex changed"),
+        (["    (r'\\s+[^\\s]+', Text),"], ["    (r'\\s+.+', Text),"], "regex changed"),
+        (["    response.set_cookie('trust', token, samesite='Lax')"],
+         ["    response.set_cookie('trust', token)"], "cookie security attribute"),
+        (["    response['Cache-Control'] = 'no-store'"], [], "cache control"),
+        (["    @permission_required('locales.change')", "    def update(self, request, pk):"],
+         [], "access check added"),
+        (["    @csrf_exempt", "    def dispatch(self, request):"],
+         ["    def dispatch(self, request):"], "protection switched off"),
+        (["    parser = etree.XMLParser(resolve_entities=False)"],
+         ["    parser = etree.XMLParser()"], "XML entity or DTD restriction"),
+        (["    server = await loop.create_server(app, ssl_handshake_timeout=timeout)"],
+         ["    server = await loop.create_server(app)"], "limit setting"),
     ],
 )  # fmt: skip
 def test_security_edit_shapes(added: list[str], removed: list[str], reason: str) -> None:
@@ -283,6 +297,9 @@ def test_a_raise_of_the_same_error_reworded_is_not_new_validation() -> None:
         (["    total = compute_total(total)"], []),
         (["    data = stream.read()"], ["    data = stream.read(size)"]),
         (["    self.run_checks()"], ["    self.run()"]),
+        (["    NUMBER = re.compile(r'\\d+')"], []),
+        (["    return NUMBER.sub('', text)"], ["    return NUMBER.sub(' ', text)"]),
+        (["def upload(", "    self,", "    max_size: int = 1000,", "):"], ["def upload(self):"]),
     ],
 )  # fmt: skip
 def test_ordinary_code_is_not_a_security_shape(added: list[str], removed: list[str]) -> None:
@@ -336,3 +353,21 @@ def test_an_escaping_filter_added_in_a_template_is_review(
 def test_a_pipe_in_python_is_not_a_template_filter() -> None:
     hunk = make_hunk("app/flags.py", 3, ["    mode = mode | e"], ["    mode = mode | d"])
     assert classify(hunk, ClassifyContext()).category != "review"
+
+
+def test_taking_out_a_switched_off_protection_is_review() -> None:
+    hunk = make_hunk("app/views.py", 40, [], ["    @csrf_exempt"])
+    result = classify(hunk, PLAIN)
+    assert result.category == "review"
+    assert "takes out @csrf_exempt" in result.reasons[0]
+
+
+def test_a_finding_on_unchanged_lines_routes_nothing() -> None:
+    typo = make_hunk("app/keys.py", 10, ["    RFC 6979 nonces."], ["    RFC 6697 nonces."])
+    around_key = replace(
+        typo, new_end=14, context=(Line(13, "    -----BEGIN EC PRIVATE KEY-----"),)
+    )
+    key = Finding("app/keys.py", 13, 14, "error", "secrets", "private-key", "a private key")
+    assert classify(around_key, ClassifyContext(prescan=(key,))).category != "review"
+    on_line = replace(key, line=10, end_line=10)
+    assert classify(around_key, ClassifyContext(prescan=(on_line,))).category == "review"

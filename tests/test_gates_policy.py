@@ -19,6 +19,8 @@ PATHS = Rules().paths
         ("test_app.py", True),
         ("pkg/app_test.py", True),
         ("conftest.py", True),
+        ("jwcrypto/tests.py", True),
+        ("pkg/api_tests.py", True),
         ("src/pkg/testing/fixtures.py", True),
         ("tests/certs/server.key", True),
         ("src/pkg/app.py", False),

@@ -10,7 +10,7 @@ hunk is the costliest error. Order of evidence:
    and the PR title or branch name. Weights add up per category with diminishing returns
    (``decide``): the highest score wins and ties go to the riskier category (``context.risk``).
    A model learned from labelled real hunks (``learned``) then weighs the kinds of signal and
-   those sums together, and raises a debugging or boilerplate pick to review when it says so.
+   those sums together and decides whether the hunk is review work (``weigh``).
 """
 
 from __future__ import annotations
@@ -52,13 +52,14 @@ ARCHITECTURE = re.compile(
     r"\b(ABC|abstractmethod|Protocol|interface|implements|registry|Factory)\b"
 )
 LOOP = re.compile(r"^(\s*)(for|while)\b")
+DECLARATIONS = re.compile(r"(^|/)setup\.py$|\.(pxd|pyi)$")
 GATE_REVIEW = frozenset({"bandit", "semgrep", "secrets"})
 # findings that are a hint, not risk on their own: an ``assert`` in library code (issue 12)
 HINTS = frozenset({"B101"})
 RUFF_BUGS = re.compile(r"^(F821|F823|F811|F841|E999|B\d+|PLE\d+)$")
 MAX_REASONS = 4
 DECISIVE = 3.0  # a token signal this strong needs no parse to confirm it
-ONE_HINT = 1.0  # the weight of a review signal that is a hint on its own
+KEEP_REVIEW = 0.25  # the model's least odds of review that keep the hand weights' review pick
 Lines = tuple[Line, ...]
 
 
@@ -120,20 +121,23 @@ def _user_rule(hunk: Hunk, rules: tuple[ClassifyRule, ...]) -> ClassifyRule | No
 
 
 def _prescan_signals(hunk: Hunk, prescan: tuple[Finding, ...]) -> list[Signal]:
-    """Gate findings in the hunk's lines: bandit/semgrep → review, ruff bug rules → debugging.
+    """Gate findings on the hunk's added lines: bandit/semgrep → review, ruff bug rules → debugging.
 
     In a test, a bandit/semgrep finding (``assert``, a fake password, a temp path) is what test
     code looks like, not risk that ships: it stays in the report but routes nothing (issue 12).
     A committed secret is worth a look wherever it is (issue 13's test policy).
     """
     test = bool(TEST_FILE.search(hunk.file))
+    added = hunk.added_numbers
     out = []
     for f in prescan:
-        if f.file != hunk.file or f.end_line < hunk.new_start or f.line > hunk.new_end:
+        # a finding on unchanged lines was there before this PR (an example key in a docstring)
+        if f.file != hunk.file or not any(n in added for n in range(f.line, f.end_line + 1)):
             continue
         if f.source in GATE_REVIEW and (not test or f.source == "secrets"):  # worst one first
-            weight = 3.0 + 0.5 * SEVERITY_RANK[f.severity] if f.rule not in HINTS else 1.0
-            out.append(Signal(REVIEW, weight, f"{f.source} {f.rule}: {f.message}", f.line))
+            hint = f.rule in HINTS
+            weight = 1.0 if hint else 3.0 + 0.5 * SEVERITY_RANK[f.severity]
+            out.append(Signal(REVIEW, weight, f"{f.source} {f.rule}: {f.message}", f.line, hint))
         elif f.source == "ruff" and RUFF_BUGS.match(f.rule):  # in a test: a mock's signature
             weight = 1.0 if test else 3.0
             out.append(Signal(DEBUGGING, weight, f"ruff {f.rule}: {f.message}", f.line))
@@ -212,8 +216,12 @@ def _shape_signals(
         out.append(Signal(DEBUGGING, 0.5, "modifies existing code"))
     else:
         out.append(Signal(BOILERPLATE, 0.5, "new code without risky constructs"))
+    # settings, packaging and declarations: a "fix" title or a one-token edit there is rarely
+    # the fix itself (a version range, a flake8 rule, a Cython signature)
     if hunk.language in patterns.CONFIG_LANGUAGES:
-        out.append(Signal(BOILERPLATE, 1.0, "configuration values"))
+        out.append(Signal(BOILERPLATE, 2.5, "configuration values"))
+    elif DECLARATIONS.search(hunk.file):
+        out.append(Signal(BOILERPLATE, 2.5, "packaging or declarations file"))
     if "algorithm" in categories:
         out += _algorithm_signals(added, text)
     if "architecture" in categories and (match := ARCHITECTURE.search(text)):
@@ -243,32 +251,47 @@ def _halved(signal: Signal) -> Signal:
 def weigh(
     found: list[Signal], context: ClassifyContext, added: int, removed: int
 ) -> Classification:
-    """The hand-weighted pick, raised to review when the learned model says review
-    (``added`` and ``removed``: the hunk's line counts).
+    """The hand-weighted pick, with the learned model deciding whether it is review work (``added``
+    and ``removed``: the hunk's line counts).
 
-    The model only ever raises: a missed risky hunk costs the most, and the hand weights keep
-    the finer calls between debugging, boilerplate and the categories the config adds. It
-    weighs evidence and never invents it: the hunk needs more review evidence than one hint
-    (a lone limit-like constant name, an ``assert``).
+    The model weighs the same signals as the hand weights and fits real code better (issue 12,
+    leave-one-repository-out). A missed risky hunk costs the most, so the shipped weights carry
+    a review boost: the model raises a pick to review when review is its top class, and keeps a
+    hand review pick unless it gives review less than ``KEEP_REVIEW`` (then its likelier other
+    class wins) and no risky construct decides (``_decisive``). It weighs evidence and never
+    invents it: review needs a review signal that is more than a hint. Between debugging and
+    boilerplate, and for the categories a config adds (``algorithm``, ``architecture``), the
+    hand weights decide.
     """
     hand = decide(found, context)
-    if context.model is None or hand.category not in (DEBUGGING, BOILERPLATE):
+    if context.model is None or hand.category not in learned.SCORED:
         return hand
-    if learned.hand_scores(found).get(REVIEW, 0.0) <= ONE_HINT:
+    odds = context.model.probabilities(learned.features(found, added, removed), learned.SCORED)
+    if not any(s.category == REVIEW and not s.hint for s in found):
+        odds[REVIEW] = 0.0
+    if hand.category != REVIEW:
+        if max(odds, key=odds.__getitem__) != REVIEW or REVIEW not in context.categories:
+            return hand
+        return Classification(REVIEW, _learned_reasons(found, context.model, REVIEW))
+    if odds[REVIEW] > KEEP_REVIEW or any(_decisive(s) for s in found):
         return hand
-    scores = context.model.scores(learned.features(found, added, removed))
-    if REVIEW not in context.categories or max(scores, key=scores.__getitem__) != REVIEW:
-        return hand
-    return Classification(REVIEW, _learned_reasons(found, context.model))
+    lowered = max((DEBUGGING, BOILERPLATE), key=odds.__getitem__)
+    return Classification(lowered, _learned_reasons(found, context.model, lowered))
 
 
-def _learned_reasons(found: list[Signal], model: learned.Model) -> tuple[str, ...]:
-    """The review evidence, strongest first, then the other signals that pulled toward it."""
-    own = sorted((s for s in found if s.category == REVIEW), key=lambda s: -s.weight)
-    pulls = {s: model.pull(f"kind:{learned.kind(s)}", REVIEW) for s in found if s not in own}
+def _decisive(signal: Signal) -> bool:
+    """A risky construct or a gate finding on a line of the hunk: review whatever the model
+    says (it has seen few of them, and a missed one costs the most)."""
+    return signal.category == REVIEW and signal.weight >= DECISIVE and signal.line is not None
+
+
+def _learned_reasons(found: list[Signal], model: learned.Model, pick: str) -> tuple[str, ...]:
+    """The evidence for ``pick``, strongest first, then the other signals that pulled toward it."""
+    own = sorted((s for s in found if s.category == pick), key=lambda s: -s.weight)
+    pulls = {s: model.pull(f"kind:{learned.kind(s)}", pick) for s in found if s not in own}
     others = sorted((s for s, pull in pulls.items() if pull > 0), key=lambda s: -pulls[s])
     shown = _shown_reasons(list(dict.fromkeys([*own, *others])))[: MAX_REASONS - 1]
-    return (*shown, "learned weights: together these are review work")
+    return (*shown, f"learned weights: together these are {pick} work")
 
 
 def decide(found: Iterable[Signal], context: ClassifyContext) -> Classification:

@@ -13,7 +13,7 @@ import re
 
 from hunkroute.classify import patterns
 from hunkroute.classify.patterns import Signal
-from hunkroute.classify.security import BRANCH
+from hunkroute.classify.security import BRANCH, LOOSENING
 from hunkroute.model import REVIEW, Hunk, Line
 
 Lines = tuple[Line, ...]
@@ -147,13 +147,18 @@ def _joined(lines: Lines) -> str:
 
 
 def removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
-    """A safety check present in the removed lines and gone from the added ones, or request
-    data no longer handed to a log record (an information-leak fix is often a deletion)."""
+    """A safety check present in the removed lines and gone from the added ones, a setting that
+    switched a protection off taken out (``csrf_exempt``), or request data no longer handed to
+    a log record (an information-leak fix is often a deletion)."""
     out = []
     for line in hunk.removed:
         for match in SAFETY.finditer(line.text):
             if match.group(0) not in added_text:
                 out.append(Signal(REVIEW, 2.5, f"removes {match.group(0)}", hunk.new_start))
+        loosening = LOOSENING.search(line.text)
+        if loosening is not None and loosening.group(0) not in added_text:
+            reason = f"takes out {loosening.group(0)} (a protection switched off)"
+            out.append(Signal(REVIEW, 2.5, reason, hunk.new_start))
         if LOGGED.search(line.text) and (data := SENSITIVE.search(line.text)):
             if data.group(0) not in added_text:
                 reason = f"stops logging {data.group(0)}"

@@ -96,6 +96,15 @@ class Model:
                 out[category] += weight * value
         return out
 
+    def probabilities(self, x: Mapping[str, float], among: Iterable[str]) -> dict[str, float]:
+        """The model's odds of each class in ``among``, normalised over those classes."""
+        scores = self.scores(x)
+        chosen = [c for c in among if c in scores]
+        top = max(scores[c] for c in chosen)
+        exps = {c: math.exp(scores[c] - top) for c in chosen}
+        total = sum(exps.values())
+        return {c: e / total for c, e in exps.items()}
+
     def pull(self, name: str, category: str) -> float:
         """How much a feature moves ``category`` ahead of the mean of the classes."""
         row = self.weights.get(name, {})

@@ -29,18 +29,23 @@ HASH_COMMENT = frozenset({"python", "ruby", "toml", "ini", "terraform", "elixir"
 
 TEST_FILE = re.compile(
     r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[jt]sx?$"
-    r"|Tests?\.(java|kt)$|(^|/)conftest\.py$"
+    r"|Tests?\.(java|kt)$|(^|/)conftest\.py$|(^|/)tests?\.py$|_tests\.py$"
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Signal:
-    """One piece of evidence for a category; ``line`` is a new-file line number, if any."""
+    """One piece of evidence for a category; ``line`` is a new-file line number, if any.
+
+    A ``hint`` (a limit-like constant name, an ``assert`` in library code) counts in the sums
+    but never makes a hunk review work on its own.
+    """
 
     category: str
     weight: float
     reason: str
     line: int | None = None
+    hint: bool = False
 
     def text(self) -> str:
         return f"{self.reason} (line {self.line})" if self.line else self.reason

@@ -51,6 +51,19 @@ ITEM = re.compile(r"^\s*([rbuRBU]?[\"'][^\"']*[\"']|-?\d[\w.]*)\s*(:\s*\S.*)?,?\
 COLLECTION = re.compile(r"^\s*(self\.)?(?P<name>\w+)\s*(:[^=]+)?=\s*[\w.]*[\[({]")
 DEFAULT = re.compile(r"\b(\w+)\s*(?::[^=,()]+)?=\s*([^,()]+)")
 IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
+# settings that switch a protection off: taking one out is a fix, adding one is risk
+LOOSENING = re.compile(
+    r"\b\w*csrf_exempt\b|@\w*_exempt\b|\bverify\s*=\s*False\b|\bCERT_NONE\b|"
+    r"\bcheck_hostname\s*=\s*False\b|\bAllowAny\b|\bautoescape\s*=\s*False\b|"
+    r"\bresolve_entities\s*=\s*True\b|\ballow_pickle\s*=\s*True\b"
+)
+# a regex literal: the pattern argument of an ``re`` call, or a raw string that reads as one
+REGEX_LITERAL = re.compile(
+    r"\bre\.(?:compile|match|search|fullmatch|sub|subn|split|findall|finditer)\(\s*[rbRB]*"
+    r"(?P<q1>[\"'])(?P<call>(?:\\.|(?!(?P=q1)).)*)(?P=q1)|"
+    r"\b[rR](?P<q2>[\"'])(?P<raw>(?:\\.|(?!(?P=q2)).)*?(?:\\[sdwSDWbBAZ]|\[\^|\(\?[:=!<P]|"
+    r"[.)\]][*+?]|\{\d+,)(?:\\.|(?!(?P=q2)).)*)(?P=q2)"
+)
 SEPARATOR = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 SECTION_NAME = re.compile(r"\b(?:def|class)\s+(\w+)")
 # edit shapes that are security work: (weight, reason, needles, pattern over the added lines);
@@ -105,6 +118,22 @@ SHAPES: tuple[tuple[float, str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
          r"(>=?|<=?)\s*(\d{2,}|[A-Z_][A-Z0-9_]{2,})\b[^\n]*:\s*\n(\s*\w+\s*=.*\n)?\s*raise\b"),
         (2.5, "default widens who is allowed", "anonymous everyone allow 0.0.0.0",
          r"(?i:\banonymous\b|\beveryone\b|\ballow_?all\w*|[\"']0\.0\.0\.0[\"'])"),
+        (2.5, "cookie security attribute", "samesite httponly secure __host- __secure-",
+         r"(?i:\bsamesite\b|\bhttponly\b\s*[=:]|\bsecure\s*[=:]\s*True\b|__Host-|__Secure-)"),
+        (2.0, "cache control for a sensitive response", "never_cache no-store vary",
+         r"\bnever_cache\b|\bno-store\b|\bpatch_vary_headers\(|[\"']Vary[\"']"),
+        (2.5, "access check added", "@ permission_classes",
+         r"^\s*@[\w.]*(permission\w*|login_required|require\w*|auth\w*_required|csrf_protect|"
+         r"staff_member_required|user_passes_test|protected)\b|\bpermission_classes\s*="),
+        (2.5, "protection switched off", "exempt verify= cert_none check_hostname allowany",
+         LOOSENING.pattern),
+        (2.5, "XML entity or DTD restriction", "forbid_ resolve_entities no_network defused",
+         r"\bforbid_(dtd|entities|external)\b|\bresolve_entities\s*=\s*False|"
+         r"\bno_network\s*=\s*True|\bdefusedxml\b"),
+        (1.5, "size/count/time limit setting", "max_ limit handshake_timeout",
+         r"^\s*(self\.)?(max_\w+|\w+_limit|limit_\w+|\w*handshake_timeout)\s*(:[^=\n]+)?="
+         r"\s*[^\s,][^,\n]*$|"
+         r"^(?!\s*(async\s+)?def\b).*\w\([^)\n]*\b(max_\w+|\w+_limit|\w*handshake_timeout)\s*="),
         (2.0, "trust or permission check", "trust allowed permitted forbidden denied",
          r"\b(if|elif|and|or|not|return)\b.*\b\w*(trust|allowed|permitted|forbidden|denied)"
          r"\w*\b"),
@@ -204,14 +233,20 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
     ):
         name = constant.group(1)
         out.append(
-            Signal(REVIEW, 1.0, f"security constant {name}", _number(added, text, constant.start()))
+            Signal(
+                REVIEW,
+                1.0,
+                f"security constant {name}",
+                _number(added, text, constant.start()),
+                hint=True,
+            )
         )
     return out
 
 
 def _regex_semantics(added: Lines, text: str, before: str) -> list[Signal]:
-    """A changed regex now anchored, a ``.match(`` (a prefix match) replaced, or a read that
-    took all there was now given a size."""
+    """A read that took all there was now given a size, a ``.match(`` (a prefix match)
+    replaced, a regex now anchored, or otherwise changed (a ReDoS fix is a changed pattern)."""
     if not before:  # a new regex is a definition; a changed one is a changed check
         return []
     if UNBOUNDED_READ.search(before) and BOUNDED_READ.search(text):
@@ -221,7 +256,17 @@ def _regex_semantics(added: Lines, text: str, before: str) -> list[Signal]:
     anchor = ANCHOR.search(text)
     if anchor is not None and not ANCHOR.search(before):
         return [Signal(REVIEW, 2.0, "regex anchored", _number(added, text, anchor.start()))]
+    old_regexes = _regexes(before)
+    new_regexes = _regexes(text)
+    if old_regexes and new_regexes and old_regexes != new_regexes:
+        return [Signal(REVIEW, 2.0, "regex changed", added[0].number)]
     return []
+
+
+def _regexes(text: str) -> set[str]:
+    if "re." not in text and "r'" not in text and 'r"' not in text:
+        return set()
+    return {m.group("call") or m.group("raw") for m in REGEX_LITERAL.finditer(text)}
 
 
 def plumbing(text: str) -> bool:

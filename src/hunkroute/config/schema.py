@@ -167,7 +167,15 @@ class GitHubConfig:
     summary_comment: bool = False
 
 
-DEFAULT_TEST_PATHS = ("tests/", "test_*.py", "*_test.py", "conftest.py", "testing/")
+DEFAULT_TEST_PATHS = (
+    "tests/",
+    "test_*.py",
+    "*_test.py",
+    "tests.py",
+    "*_tests.py",
+    "conftest.py",
+    "testing/",
+)
 
 
 @dataclass(frozen=True, slots=True)
