@@ -83,13 +83,19 @@ SHAPES: tuple[tuple[float, str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
          r"\\r|\\x0|\\x1[0-9a-f]|\\x7f|\\0\b|"
          r"[\"']\\n[\"']\s*(not\s+)?in\b|\bisprintable\(|\bcontrol char"),
         (2.5, "new size/count limit", "max limit",
-         r"\b(if|while|elif)\b.*(>=?|<=?)\s*(self\.)?_?(max|limit|MAX|LIMIT)\w*|"
+         r"\b(if|while|elif)\b.*(>=?|<=?)\s*([\w.]+\.)?_?(max|limit|MAX|LIMIT)\w*|"
          r"(len|size)\w*\s*>=?\s*[A-Z_]*(MAX|LIMIT)"),
         (2.0, "bounded regex quantifier", "{", r"[\"'].*\{\d+,\d+\}"),
         (2.5, "file created with explicit permissions", "os.open( o_excl",
          r"\bos\.open\(.*0o[0-7]{3}|O_EXCL"),
         (2.0, "output escaping added", "escape quote(",
-         r"\b(html\.)?escape\w*\(|\bquote(_plus)?\("),
+         r"\b(html\.)?\w*escape\w*\(|\bquote(_plus)?\("),
+        (2.5, "cryptographically secure randomness", "secrets. urandom systemrandom",
+         r"\bsecrets\.\w+\(|\burandom\(|\bSystemRandom\("),
+        (2.0, "path reduced to its last part", "basename( secure_filename(",
+         r"\bbasename\(|\bsecure_filename\("),
+        (2.0, "key size set", "key_size bits key_length",
+         r"\b\w*(key_size|key_bits|key_length|bits)\s*[=:]\s*\d{3,}\b"),
         # a template's escaping filter: ``{{ value | e }}``, ``{{ data|escapejs }}``
         (2.0, "output escaping added", "{{ {%",
          r"\{[{%][^}\n]*\|\s*(e|escape\w*|forceescape|escapejs|urlencode)\b"),
