@@ -232,6 +232,14 @@ def test_docstring_and_comment_edits_are_skipped_with_the_new_file() -> None:
     assert classify(code, ClassifyContext(source=facts)).category != "skip"
 
 
+def test_a_line_moved_into_a_block_under_a_new_comment_is_code() -> None:
+    source = "def confirm(ok):\n    if ok:\n        send()\n        # only after success\n"
+    source += "        reset_counter()\n    return ok\n"
+    added = ["        # only after success", "        reset_counter()"]
+    moved = docs_hunk(source, 4, added, ["    reset_counter()"])
+    assert classify(moved, ClassifyContext(source=read_facts(source))).category != "skip"
+
+
 @pytest.mark.parametrize(
     ("added", "removed"),
     [

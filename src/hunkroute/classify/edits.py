@@ -132,10 +132,16 @@ def _docs_only(hunk: Hunk, source: SourceFacts | None) -> bool:
         return _docstring_only(hunk)
     new = [x for x in hunk.added if x.number in source.code]
     old = [x for x in hunk.removed if not _prose(x.text.strip()) and _code_part(x.text)]
-    same = [_squash(source.code_part(x.number, x.text)) for x in new] == [
-        _squash(_code_part(x.text)) for x in old
+    # indentation is syntax: a line moved into an ``if`` under a new comment is a change
+    same = [(_indent(x.text), _squash(source.code_part(x.number, x.text))) for x in new] == [
+        (_indent(x.text), _squash(_code_part(x.text))) for x in old
     ]
     return same and _in_place(hunk, tuple(new), tuple(old))  # moved code is not docs
+
+
+def _indent(text: str) -> int:
+    expanded = text.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())
 
 
 def _prose(stripped: str) -> bool:
