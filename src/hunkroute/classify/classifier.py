@@ -264,10 +264,13 @@ def weigh(
     hand weights decide.
     """
     hand = decide(found, context)
+    evidence = any(s.category == REVIEW and not s.hint for s in found)
     if context.model is None or hand.category not in learned.SCORED:
         return hand
+    if hand.category != REVIEW and not evidence:  # nothing the model could raise
+        return hand
     odds = context.model.probabilities(learned.features(found, added, removed), learned.SCORED)
-    if not any(s.category == REVIEW and not s.hint for s in found):
+    if not evidence:
         odds[REVIEW] = 0.0
     if hand.category != REVIEW:
         if max(odds, key=odds.__getitem__) != REVIEW or REVIEW not in context.categories:

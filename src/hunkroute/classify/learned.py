@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 
@@ -58,12 +58,17 @@ DIGITS = re.compile(r"\d+")
 
 def kind(signal: Signal) -> str:
     """The signal's category and reason without the names and numbers of this hunk."""
-    reason = signal.reason.lower()
+    return _kind(signal.category, signal.reason)
+
+
+@lru_cache(maxsize=4096)  # the same few reasons come back hunk after hunk
+def _kind(category: str, reason: str) -> str:
+    reason = reason.lower()
     test = reason.endswith(IN_A_TEST)
     reason = reason.removesuffix(IN_A_TEST)
     reason = DIGITS.sub("N", PARENTHESISED.sub("", reason)).strip()
     reason = next((head.strip() for head in NAMED_KINDS if reason.startswith(head)), reason)
-    return f"{signal.category}:{reason}" + (":test" if test else "")
+    return f"{category}:{reason}" + (":test" if test else "")
 
 
 def hand_scores(found: Iterable[Signal]) -> dict[str, float]:

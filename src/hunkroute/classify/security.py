@@ -67,10 +67,10 @@ REGEX_LITERAL = re.compile(
 SEPARATOR = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 SECTION_NAME = re.compile(r"\b(?:def|class)\s+(\w+)")
 # edit shapes that are security work: (weight, reason, needles, pattern over the added lines);
-# a pattern is tried only when one of its lower-case needles is in the text, which keeps the
-# common hunk cheap
-SHAPES: tuple[tuple[float, str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (weight, reason, tuple(needles.split()), re.compile(rx, re.MULTILINE))
+# a pattern is tried only when one of its lower-case needles is in the text (``_needles_in``:
+# one scan for all of them), which keeps the common hunk cheap
+SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
+    (weight, reason, frozenset(needles.split()), re.compile(rx, re.MULTILINE))
     for weight, reason, needles, rx in (
         (3.0, "constant-time comparison", "compare_digest constant_time _time const",
          r"compare_digest|constant_time|_eq\w*_time|\bconst\w*_compare"),
@@ -145,6 +145,10 @@ SHAPES: tuple[tuple[float, str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
          r"\w*\b"),
     )
 )  # fmt: skip
+NEEDLES = sorted({n for _, _, needles, _ in SHAPES for n in needles}, key=len, reverse=True)
+# at each position the longest needle that starts there: a shorter one there is its prefix
+NEEDLE_SCAN = re.compile("(?=(" + "|".join(re.escape(n) for n in NEEDLES) + "))")
+PREFIXES = {found: frozenset(n for n in NEEDLES if found.startswith(n)) for found in NEEDLES}
 CONSTANT_WORDS = (
     "max", "limit", "allow", "forbid", "den", "block", "trust", "safe", "harm", "danger", "ban",
     "permit",
@@ -227,8 +231,9 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
     before = "\n".join(line.text for line in removed)
     out = []
     lowered = text.lower()
+    present = _needles_in(lowered)
     for weight, reason, needles, pattern in SHAPES:
-        if not any(needle in lowered for needle in needles):
+        if needles.isdisjoint(present):
             continue
         match = pattern.search(text)
         if match is not None and match.group(0) not in before:
@@ -267,6 +272,14 @@ def _regex_semantics(added: Lines, text: str, before: str) -> list[Signal]:
     if old_regexes and new_regexes and old_regexes != new_regexes:
         return [Signal(REVIEW, 2.0, "regex changed", added[0].number)]
     return []
+
+
+def _needles_in(lowered: str) -> set[str]:
+    """The needles of ``SHAPES`` that occur in ``lowered``."""
+    present: set[str] = set()
+    for match in NEEDLE_SCAN.finditer(lowered):
+        present |= PREFIXES[match.group(1)]
+    return present
 
 
 def _regexes(text: str) -> set[str]:
