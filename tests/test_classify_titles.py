@@ -30,6 +30,8 @@ CHANGED = (["    if size > limit and not strict:"], ["    if size > limit:"])
         "Bound resource consumption of nested queries",
         "Refuse unauthenticated calls to the metrics page",
         "Fix PYSEC-2099-1",
+        "Use bleach_allowlist.generally_xss_unsafe",
+        "Fix IDOR in attachment deletion",
     ],
 )
 def test_specific_words_are_strong(title: str) -> None:
@@ -45,6 +47,11 @@ def test_specific_words_are_strong(title: str) -> None:
         "Escape",
         "Check host_allowlist is a set",
         "Protect the cache from concurrent writers",
+        "Fix draft list access check",
+        "Don't return exception info to the caller",
+        "Source credential scope",
+        "Prevent SMS OTP reuse",
+        "Clean HTML input when generating history diff",
     ],
 )
 def test_generic_words_are_weak(title: str) -> None:

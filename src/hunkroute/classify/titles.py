@@ -37,7 +37,7 @@ STRONG = re.compile(
     r"\b(broken )?access control\b|\bimpersonat\w*|\bhijack\w*|\bsession fixation\b|"
     r"\bclickjack\w*|\bcross[ -](origin|site)\b|\bXXE\b|\bentity expansion\b|"
     r"\bbillion laughs\b|\bzip ?slip\b|\bTOCTOU\b|\bbrute[ -]?forc\w*|\binsecure\w*|"
-    r"\bdangerous\b)|"
+    r"\bdangerous\b|\bIDOR\b|insecure direct object)|"
     r"^Merge (pull request|commit) from (GHSA-|fork\b)"
 )
 # words that are security work in some projects and the everyday vocabulary of others
@@ -51,7 +51,10 @@ WEAK = re.compile(
     r"\b(full|prefix|partial) match\w*|\bfullmatch\b|\bpermission\w*|\bvalidat\w*|\bverif\w*|"
     r"\bsecrets?\b|\bsession\b|\bcookies?\b|\borigin\b|\bCORS\b|\blimit\w*|"
     r"(\b|_)(white|allow|black|block|deny|safe)[ _-]?list\w*|\boverflow\w*|\bsecure\b|"
-    r"\bprotect\w*|\babus(e|es|ed|ing)\b)"
+    r"\bprotect\w*|\babus(e|es|ed|ing)\b|\bACLs?\b|\baccess checks?\b|\btraceback\w*|"
+    r"\bstack ?traces?\b|\bexception (info|details|text|messages?)\b|\bcredentials?\b|"
+    r"\bpasswords?\b|\btokens?\b|\bOTP\b|\b[2M]FA\b|\btwo[ -]factor\b|\bthrottl\w*|"
+    r"\bbleach\b|\bclean (the )?html\b)"
 )
 # an issue number alone ("(#1234)") is how merged PRs are named, not a sign of a fix
 FIX_TITLE = re.compile(
@@ -72,6 +75,7 @@ class TitleSignals:
 
 def read_title(title: str, branch: str) -> TitleSignals:
     """What the PR title and branch say: security work (strong or weak) and fixes."""
+    title = title.replace("_", " ")  # ``generally_xss_unsafe``, ``csrf_exempt``: words too
     strong = STRONG.search(title) if title else None
     weak = WEAK.search(title) if title and strong is None else None
     fix = []
