@@ -29,7 +29,7 @@ from hunkroute.classify import (
     security,
     signals,
 )
-from hunkroute.classify.patterns import TEST_FILE, Signal
+from hunkroute.classify.patterns import DECISIVE, TEST_FILE, Signal
 from hunkroute.classify.syntax import SourceFacts
 from hunkroute.config import DEFAULT_CATEGORIES, ClassifyRule
 from hunkroute.diff.unified import glob_matcher, matches_any
@@ -58,7 +58,6 @@ GATE_REVIEW = frozenset({"bandit", "semgrep", "secrets"})
 HINTS = frozenset({"B101"})
 RUFF_BUGS = re.compile(r"^(F821|F823|F811|F841|E999|B\d+|PLE\d+)$")
 MAX_REASONS = 4
-DECISIVE = 3.0  # a token signal this strong needs no parse to confirm it
 KEEP_REVIEW = 0.25  # the model's least odds of review that keep the hand weights' review pick
 Lines = tuple[Line, ...]
 
@@ -264,9 +263,9 @@ def weigh(
     hand weights decide.
     """
     hand = decide(found, context)
-    evidence = any(s.category == REVIEW and not s.hint for s in found)
     if context.model is None or hand.category not in learned.SCORED:
         return hand
+    evidence = any(s.category == REVIEW and not s.hint for s in found)
     if hand.category != REVIEW and not evidence:  # nothing the model could raise
         return hand
     odds = context.model.probabilities(learned.features(found, added, removed), learned.SCORED)

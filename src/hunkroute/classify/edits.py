@@ -98,10 +98,9 @@ def _normalised(lines: tuple[Line, ...], language: str) -> list[str]:
         return ["".join("".join(line.text.split()) for line in lines)]
     out = []
     for line in lines:
-        text = line.text.expandtabs(4)
-        body = " ".join(text.split())
+        body = " ".join(line.text.split())
         if body:
-            out.append(text[: len(text) - len(text.lstrip())] + body)
+            out.append(" " * _indent(line.text) + body)
     return out
 
 

@@ -32,7 +32,6 @@ SECURITY_ERROR = re.compile(
     r"|\braise\s+[\w.]*HTTP\w*\(\s*(?P<status>40[013])\b"
 )
 RAISE = re.compile(r"^\s*raise\b")
-DANGEROUS = 3.0  # the weight of a token pattern that is review on its own (``patterns``)
 # what a refusing branch does: raise, or hand back nothing / False / an empty answer
 REFUSE = re.compile(r"^\s*(raise\b|return\s*(False|None|\"\"|''|)\s*$|abort\()")
 # a guard in removed lines: a checking decorator or call, or words of a protection
@@ -136,7 +135,7 @@ def dangers_removed(language: str, added: Lines, removed: Lines) -> list[Signal]
         return []
     kept = {s.reason for s in patterns.review_signals(language, added, _joined(added))}
     for signal in patterns.review_signals(language, removed, _joined(removed)):
-        if signal.weight >= DANGEROUS and signal.reason not in kept:
+        if signal.weight >= patterns.DECISIVE and signal.reason not in kept:
             line = added[0].number if added else None
             return [Signal(REVIEW, 3.0, f"takes out {signal.reason}", line)]
     return []

@@ -27,6 +27,9 @@ CONFIG_LANGUAGES = frozenset({"yaml", "toml", "json", "ini", "terraform", "xml"}
 HASH_COMMENT = frozenset({"python", "ruby", "toml", "ini", "terraform", "elixir"}) | SH | YML
 
 
+# a review signal this strong decides on its own: a risky construct needs no parse to confirm
+# it, and its removal is a fix
+DECISIVE = 3.0
 TEST_FILE = re.compile(
     r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[jt]sx?$"
     r"|Tests?\.(java|kt)$|(^|/)conftest\.py$|(^|/)tests?\.py$|_tests\.py$"
