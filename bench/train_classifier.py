@@ -14,7 +14,7 @@ at), so the review class's odds are multiplied by ``--review-boost`` when pickin
 
 Run:
     python bench/train_classifier.py --mirrors /work/.mirror [--corpus FILE ...]
-        [--evidence CACHE.json] [--cv-only] [--l2 3.0] [--review-boost 2.0]
+        [--evidence CACHE.json] [--cv-only] [--l2 3.0] [--review-boost 2.5]
 
 ``--evidence`` keeps the recorded signals in a file (outside the repository: they are derived
 from third-party code) and reuses it on the next run. The default corpora are every
@@ -268,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, action="append", default=[])
     parser.add_argument("--evidence", type=Path, help="cache of the recorded signals (JSON)")
     parser.add_argument("--l2", type=float, default=3.0)
-    parser.add_argument("--review-boost", type=float, default=2.0)
+    parser.add_argument("--review-boost", type=float, default=2.5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cv-only", action="store_true", help="report, do not write weights")
     args = parser.parse_args(argv)

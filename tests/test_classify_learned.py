@@ -29,6 +29,14 @@ from tests.helpers.hunks import make_hunk
         (Signal("debugging", 1.0, "branch condition in a test"), "debugging:branch condition:test"),
         (Signal("review", 1.0, "world-accessible permissions 0o777"), "review:world-accessible"),
         (Signal("review", 1.0, "security constant RFC7230_TOKEN"), "review:security constant"),
+        (
+            Signal("review", 0.75, "concurrent code: inside release (concurrency: release)"),
+            "review:concurrent code",
+        ),
+        (
+            Signal("review", 0.5, "PR title may name security work, alone (deadlocks)"),
+            "review:pr title may name security work, alone",
+        ),
     ],
 )
 def test_a_kind_drops_the_names_and_numbers_of_the_hunk(signal: Signal, expected: str) -> None:

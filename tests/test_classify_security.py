@@ -152,6 +152,11 @@ def test_the_new_file_names_the_enclosing_function() -> None:
          ["    key = rsa.generate_private_key(65537, key_size=1024)"], "key size"),
         (["    server = await loop.create_server(app, ssl_handshake_timeout=timeout)"],
          ["    server = await loop.create_server(app)"], "limit setting"),
+        (["    sock = ctx.wrap_socket(sock, server_hostname=host)"],
+         ["    sock = ctx.wrap_socket(sock)"], "TLS setting changed"),
+        (["    rsa_key_size: int = 2048,"], ["    rsa_key_size: int = 1024,"], "key size"),
+        (["    client.set_missing_host_key_policy(paramiko.RejectPolicy())"],
+         ["    client.set_missing_host_key_policy(paramiko.WarningPolicy())"], "host key policy"),
     ],
 )  # fmt: skip
 def test_security_edit_shapes(added: list[str], removed: list[str], reason: str) -> None:
@@ -387,3 +392,20 @@ def test_a_finding_on_unchanged_lines_routes_nothing() -> None:
     assert classify(around_key, ClassifyContext(prescan=(key,))).category != "review"
     on_line = replace(key, line=10, end_line=10)
     assert classify(around_key, ClassifyContext(prescan=(on_line,))).category == "review"
+
+
+def test_a_race_title_counts_in_full_inside_a_concurrency_primitive_only() -> None:
+    hunk = make_hunk(
+        "app/sync.py",
+        40,
+        ["        while self._waiters:", "            waiter = self._waiters.popleft()"],
+        ["        for waiter in self._waiters:"],
+    )
+    titled = ClassifyContext(title="Fix waiter deadlock after cancellation")
+    inside = classify(with_section(hunk, "    def release(self) -> None:"), titled)
+    assert "concurrent code: inside release" in " ".join(inside.reasons)
+    assert "PR title may name security work (deadlock)" in " ".join(inside.reasons)
+    elsewhere = classify(with_section(hunk, "    def render(self) -> None:"), titled)
+    shown = " ".join(elsewhere.reasons)
+    assert "concurrent code" not in shown and "security work (deadlock)" not in shown
+    assert "PR title may name security work, alone (deadlock)" in shown

@@ -32,6 +32,7 @@ CHANGED = (["    if size > limit and not strict:"], ["    if size > limit:"])
         "Fix PYSEC-2099-1",
         "Use bleach_allowlist.generally_xss_unsafe",
         "Fix IDOR in attachment deletion",
+        "Do not explode quadratically on chunked bodies",
     ],
 )
 def test_specific_words_are_strong(title: str) -> None:
@@ -52,12 +53,25 @@ def test_specific_words_are_strong(title: str) -> None:
         "Source credential scope",
         "Prevent SMS OTP reuse",
         "Clean HTML input when generating history diff",
+        "Fix thread reentry deadlocks",
+        "Take the lock before swapping the buffers",
+        "Stop the parser hanging on an unterminated quote",
+        "Fix infinite loop when the server repeats its next link",
+        "Reject unknown SSH host keys",
+        "Update the regex safety mechanism",
+        "Check the hostname once per connection",
+        "Replace pickle with JSON on the wire",
     ],
 )
 def test_generic_words_are_weak(title: str) -> None:
     signals = read_title(title, "")
     assert signals.strong is None
     assert (signals.weak is None) == ("memory leak" in title)
+
+
+def test_a_lock_file_is_not_a_lock() -> None:
+    assert read_title("Update the lock file", "").weak is None
+    assert read_title("Refresh poetry lockfile", "").weak is None
 
 
 def test_a_generic_word_alone_does_not_make_review() -> None:

@@ -32,8 +32,10 @@ def signals(
 
     Code that only passes things along (imports, signatures, parameters) gets none of it: a
     title speaks for the PR, not for its plumbing. A generic title word (``titles.WEAK``)
-    counts only beside evidence in the hunk: a security shape, new validation, or a boundary
+    counts in full beside evidence in the hunk: a security shape, new validation, or a boundary
     named other than by the title's own word (an OAuth library's "authorization" everywhere).
+    Alone it is a small signal of its own kind, which the learned weights weigh: "race",
+    "deadlock" or "credentials" over a plain-looking fix is often all a security fix says.
     New code that acts gets a specific title word alone: a security fix often adds the helper
     that does the work (a ``sanitize`` function, a path normaliser).
     """
@@ -42,14 +44,23 @@ def signals(
     if listed is None and not security.acts(added, removed):
         return []
     if not removed and listed is None and not any(s.category in (REVIEW, DEBUGGING) for s in found):
-        return [title.strong] if title.strong is not None else []
+        return [*title.fix, *([title.strong] if title.strong is not None else [])]
     around = _boundary(hunk, added, context)
     out = [*title.fix, *around, *([listed] if listed else [])]
     if title.strong is not None:
         out.append(title.strong)
     elif title.weak is not None and _corroborated(title.weak, around, found, listed):
         out.append(title.weak)
+    elif title.weak is not None:
+        word = title.weak.reason.rpartition(" (")[2]
+        out.append(Signal(REVIEW, 0.5, f"PR title may name security work, alone ({word}"))
     return out
+
+
+def fix_signals(context: Around) -> list[Signal]:
+    """What the title and branch say of a fix, for an edit that renames a thing: in a fix PR
+    that is often the fix (the wrong variable, a misspelt keyword)."""
+    return list(titles.read_title(context.title, context.branch).fix)
 
 
 def _corroborated(
@@ -62,8 +73,14 @@ def _corroborated(
 
 
 def _boundary(hunk: Hunk, added: Lines, context: Around) -> list[Signal]:
-    """The enclosing code on a security boundary (``security.boundary_signals``)."""
-    return security.boundary_signals(_names(hunk, added, context), hunk.file, added, hunk.removed)
+    """The enclosing code on a security boundary (``security.boundary_signals``) or in a
+    concurrency primitive (``security.concurrency_signal``)."""
+    names = _names(hunk, added, context)
+    concurrent = security.concurrency_signal(names, hunk.file)
+    return [
+        *security.boundary_signals(names, hunk.file, added, hunk.removed),
+        *([concurrent] if concurrent is not None else []),
+    ]
 
 
 def _names(hunk: Hunk, added: Lines, context: Around) -> tuple[str, ...]:

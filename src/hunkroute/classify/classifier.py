@@ -155,7 +155,7 @@ def _code_signals(
             *([access] if access else []),
             *hardening.dangers_removed(hunk.language, added, removed),
         ]
-        return weightier or [renamed]
+        return weightier or [renamed, *around.fix_signals(_around(context))]
     text = "\n".join(line.text for line in added)
     found = patterns.other_signals(hunk.language, added, text)
     found += _review_signals(hunk, added, text)

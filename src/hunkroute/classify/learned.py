@@ -51,6 +51,7 @@ NAMED_KINDS = (
     "world-accessible",
     "access-control default",
     "changed rejecting branch",
+    "concurrent code",
 )
 PARENTHESISED = re.compile(r"\([^)]*\)")
 DIGITS = re.compile(r"\d+")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from hunkroute.classify.patterns import Signal
 from hunkroute.model import REVIEW, Line
@@ -27,6 +28,12 @@ BOUNDARY = re.compile(
     r"subprocess|debugger|pin|permission\w*|xsrf|csrf|proxy|trust\w*|allow\w*|deny|"
     r"forbid\w*|secure|security|key|keys|pkey|private|decompress\w*|inflate|harmful|"
     r"prepare_key|jwk|jws|jwt|jwe)"
+)
+# names of concurrency primitives and of the code that hands them out: where races are fixed
+CONCURRENT = re.compile(
+    r"(?i:r?lock|locks|locked|locking|mutex\w*|semaphore\w*|limiter|barrier|waiters?|"
+    r"acquire\w*|release|notify\w*|threads?|threading|reentr\w*|atomic\w*|concurren\w*|"
+    r"race|deadlock\w*)"
 )
 # lines that pass things along: imports, signatures, parameters, ``self.x = x``, brackets
 PLUMBING = re.compile(
@@ -95,7 +102,7 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
         (2.0, "path reduced to its last part", "basename( secure_filename(",
          r"\bbasename\(|\bsecure_filename\("),
         (2.0, "key size set", "key_size bits key_length",
-         r"\b\w*(key_size|key_bits|key_length|bits)\s*[=:]\s*\d{3,}\b"),
+         r"\b\w*(key_size|key_bits|key_length|bits)\s*(:\s*\w+\s*)?[=:]\s*\d{3,}\b"),
         # a template's escaping filter: ``{{ value | e }}``, ``{{ data|escapejs }}``
         (2.0, "output escaping added", "{{ {%",
          r"\{[{%][^}\n]*\|\s*(e|escape\w*|forceescape|escapejs|urlencode)\b"),
@@ -140,6 +147,17 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"^\s*(self\.)?(max_\w+|\w+_limit|limit_\w+|\w*handshake_timeout)\s*(:[^=\n]+)?="
          r"\s*[^\s,][^,\n]*$|"
          r"^(?!\s*(async\s+)?def\b).*\w\([^)\n]*\b(max_\w+|\w+_limit|\w*handshake_timeout)\s*="),
+        (2.0, "TLS setting changed",
+         "server_hostname cert verif cafile capath keyfile ssl minimum_version default_context",
+         r"\b(server_hostname|cert_reqs|verify_mode|cafile|capath|ca_certs|certfile|keyfile|"
+         r"ssl_context|ssl_version|minimum_version|load_verify_locations|load_cert_chain|"
+         r"create_default_context)\b"),
+        (2.5, "SSH host key policy", "policy known_hosts",
+         r"\b(Reject|AutoAdd|Warning)Policy\b|\bknown_hosts\b"),
+        (1.5, "time limit on a loop", "deadline monotonic( time(",
+         r"^\s*(while|if|elif)\b.*(\btime\.(time|monotonic)\(\)|\b\w*deadline\w*)"),
+        (1.5, "authorization header set", "authori",
+         r"[\"']Authorization[\"']\s*[\]:,]"),
         (2.0, "trust or permission check", "trust allowed permitted forbidden denied",
          r"\b(if|elif|and|or|not|return)\b.*\b\w*(trust|allowed|permitted|forbidden|denied)"
          r"\w*\b"),
@@ -189,12 +207,28 @@ def boundary_signals(names: Iterable[str], path: str, added: Lines, removed: Lin
 def boundary_place(names: Iterable[str], path: str) -> str | None:
     """ "inside NAME (security boundary: WORD)" for the first name on a boundary, else the file's
     stem ("in NAME …"), or ``None``."""
+    return _place(names, path, BOUNDARY, "security boundary")
+
+
+def concurrency_signal(names: Iterable[str], path: str) -> Signal | None:
+    """The enclosing code, else the file, is a concurrency primitive (a lock's ``release``, a
+    ``CapacityLimiter``, ``_threads.py``): an edit there may be a race fix, a hint alone."""
+    where = _place(names, path, CONCURRENT, "concurrency")
+    return None if where is None else Signal(REVIEW, 0.75, f"concurrent code: {where}")
+
+
+def _place(names: Iterable[str], path: str, words: re.Pattern[str], what: str) -> str | None:
     stem = path.rpartition("/")[2].rpartition(".")[0]
     for name in (*names, stem):
-        word = _boundary_word(name)
+        word = _word_in(name, words)
         if word is not None:
-            return f"{'in' if name == stem else 'inside'} {name} (security boundary: {word})"
+            return f"{'in' if name == stem else 'inside'} {name} ({what}: {word})"
     return None
+
+
+@lru_cache(maxsize=4096)  # the same functions and files come back hunk after hunk
+def _word_in(name: str, words: re.Pattern[str]) -> str | None:
+    return next((w for w in SEPARATOR.split(name) if w and words.fullmatch(w)), None)
 
 
 def removed_check_signal(where: str, added: Lines, removed: Lines) -> Signal | None:
@@ -211,10 +245,6 @@ def _removes_exit(removed: Lines, kept: set[str]) -> bool:
         BRANCH.match(line.text) and EXIT.match(after.text) and line.text.strip() not in kept
         for line, after in zip(removed, removed[1:], strict=False)
     )
-
-
-def _boundary_word(name: str) -> str | None:
-    return next((w for w in SEPARATOR.split(name) if w and BOUNDARY.fullmatch(w)), None)
 
 
 def section_names(section: str) -> tuple[str, ...]:

@@ -3,14 +3,15 @@
 Title words differ in how much they say. ``CVE-…``, ``GHSA-…``, "security", "XSS" name security
 work whatever the hunk is; "auth", "trusted", "race" or "escape" are also what an OAuth library or
 a template engine calls its everyday features. So a specific word is a strong signal on its own,
-and a generic one counts only beside evidence in the hunk itself (a security boundary or a
-security edit shape): weak signals combine, strong ones decide.
+and a generic one counts in full only beside evidence in the hunk itself (a security boundary or
+a security edit shape): weak signals combine, strong ones decide.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from hunkroute.classify.patterns import Signal
@@ -22,7 +23,7 @@ STRONG = re.compile(
     r"travers(al|e)|\bXSS\b|\bXSRF\b|\bCSRF\b|\bSSRF\b|open redirect|\bDoS\b|\bReDoS\b|"
     r"denial[ -]of[ -]service|catastrophic|backtracking|\bbomb\b|smuggl\w*|spoof\w*|"
     r"timing attack|constant[ -]time|\bsanitiz\w*|privilege|\bCRLF\b|response splitting|"
-    r"\bquadratic\b|excessive (cpu|memory)|\bunbounded\b|race condition|\bmalicious|"
+    r"\bquadratic\w*|excessive (cpu|memory)|\bunbounded\b|race condition|\bmalicious|"
     r"\bunsafe\b|\bharmful|key confusion|algorithm confusion|\bbypass\w*|\bforg(ed|ery|ing)\b|"
     r"confused deputy|downgrade attack|\b(information|info) (leak|disclosure|exposure)|"
     r"\bdisclos\w*|\bsensitive\b|\bredact\w*|\bscrub\w*|"
@@ -42,7 +43,7 @@ STRONG = re.compile(
 )
 # words that are security work in some projects and the everyday vocabulary of others
 WEAK = re.compile(
-    r"(?i:\brace\b|thread[ -]safe|sandbox\w*|\bescap(e|es|ing)\b|\btrusted\b|"
+    r"(?i:\brace\b|thread[ -]safe|sandbox\w*|\bescap(e|es|ing)\b|\btrust\w*|\bsafety\b|"
     r"\bauth(entication|orization|orize|enticate)?\b|\bTLS\b|\bcertificate|control char\w*|"
     r"line feed|carriage return|"
     r"\bforbidden\b|\brestrict\w*|\bharden\w*|\benforc\w*|\btighten\w*|"
@@ -54,7 +55,10 @@ WEAK = re.compile(
     r"\bprotect\w*|\babus(e|es|ed|ing)\b|\bACLs?\b|\baccess checks?\b|\btraceback\w*|"
     r"\bstack ?traces?\b|\bexception (info|details|text|messages?)\b|\bcredentials?\b|"
     r"\bpasswords?\b|\btokens?\b|\bOTP\b|\b[2M]FA\b|\btwo[ -]factor\b|\bthrottl\w*|"
-    r"\bbleach\b|\bclean (the )?html\b)"
+    r"\bbleach\b|\bclean (the )?html\b|\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|"
+    r"\batomic\w*|\bconcurren\w*|\binfinite loop|\bendless loop|\bhang(s|ing)?\b|"
+    r"\bhost ?keys?\b|\bknown[ _]hosts\b|\bSSL\b|\bSNI\b|\bhostname\b|\bprivate keys?\b|"
+    r"\b(un)?pickl\w*|\bguard\w*|\bredirect\w*)"
 )
 # an issue number alone ("(#1234)") is how merged PRs are named, not a sign of a fix
 FIX_TITLE = re.compile(
@@ -73,6 +77,7 @@ class TitleSignals:
     fix: tuple[Signal, ...]
 
 
+@lru_cache(maxsize=64)  # one PR's title is read for each of its hunks
 def read_title(title: str, branch: str) -> TitleSignals:
     """What the PR title and branch say: security work (strong or weak) and fixes."""
     title = title.replace("_", " ")  # ``generally_xss_unsafe``, ``csrf_exempt``: words too
