@@ -409,3 +409,30 @@ def test_a_race_title_counts_in_full_inside_a_concurrency_primitive_only() -> No
     shown = " ".join(elsewhere.reasons)
     assert "concurrent code" not in shown and "security work (deadlock)" not in shown
     assert "PR title may name security work, alone (deadlock)" in shown
+
+
+def test_a_rename_into_a_security_shape_is_review() -> None:
+    tokens = make_hunk(
+        "app/tokens.py",
+        12,
+        ["    return ''.join(secrets.choice(ALPHABET) for _ in range(40))"],
+        ["    return ''.join(random.choice(ALPHABET) for _ in range(40))"],
+    )
+    result = classify(tokens, PLAIN)
+    assert result.category == "review" and "secure randomness" in " ".join(result.reasons)
+    limit = make_hunk(
+        "app/core.py", 3, ["    if len(body) > max_len:"], ["    if len(body) > max_size:"]
+    )
+    assert classify(limit, PLAIN).category != "review"
+
+
+def test_code_taken_out_under_a_security_title_is_review_but_not_in_a_test() -> None:
+    check = make_hunk("app/validate.py", 30, [], ["    hosts.update(settings.EXTRA_HOSTS)"])
+    titled = classify(check, ClassifyContext(title="Fix CVE-2031-0002: check hosts at fetch time"))
+    assert titled.category == "review"
+    assert "code taken out under a security title (CVE-2)" in titled.reasons[0]
+    assert classify(check, ClassifyContext(title="Move the host check")).category == "skip"
+    test = make_hunk("tests/test_validate.py", 3, [], ["    assert validate('10.0.0.1')"])
+    assert classify(test, ClassifyContext(title="Fix CVE-2031-0002")).category == "skip"
+    imports = make_hunk("app/validate.py", 1, [], ["import ipaddress"])
+    assert classify(imports, ClassifyContext(title="Fix CVE-2031-0002")).category == "skip"

@@ -33,6 +33,7 @@ CHANGED = (["    if size > limit and not strict:"], ["    if size > limit:"])
         "Use bleach_allowlist.generally_xss_unsafe",
         "Fix IDOR in attachment deletion",
         "Do not explode quadratically on chunked bodies",
+        "SEC: Detect the end of the stream in the image parser",
     ],
 )
 def test_specific_words_are_strong(title: str) -> None:
@@ -91,7 +92,9 @@ def test_a_projects_own_domain_word_does_not_corroborate_itself() -> None:
     """An OAuth library calls everything "authorization": title and code say the same word."""
     hunk = replace(make_hunk("oauth/server.py", 20, *CHANGED), section="class AuthorizationServer:")
     result = classify(hunk, ClassifyContext(title="Fix authorization error responses"))
-    assert result.category == "debugging"
+    shown = " ".join(result.reasons)
+    assert "PR title may name security work (authorization)" not in shown
+    assert "PR title may name security work, alone (authorization)" in shown
 
 
 def test_a_strong_title_raises_new_data_but_not_new_declarations() -> None:

@@ -91,9 +91,17 @@ def _names(hunk: Hunk, added: Lines, context: Around) -> tuple[str, ...]:
     return names + security.section_names("\n".join(line.text for line in added))
 
 
-def removed_check(hunk: Hunk, context: Around) -> list[Signal]:
+def removed_check(hunk: Hunk, removed: Lines, context: Around) -> list[Signal]:
     """A pure deletion that takes a check out of code on a security boundary (an early
-    ``return False`` in ``same_origin``): not "nothing to review"."""
+    ``return False`` in ``same_origin``), or takes code out under a title that names security
+    work (the vulnerable code, a check added at the wrong place): not "nothing to review".
+    ``removed`` are the deleted code lines (no comments); imports are left alone."""
     where = security.boundary_place(_names(hunk, (), context), hunk.file)
     found = None if where is None else security.removed_check_signal(where, (), hunk.removed)
-    return [] if found is None else [found]
+    if found is not None:
+        return [found]
+    strong = titles.read_title(context.title, context.branch).strong
+    if strong is None or all(security.plumbing(x.text) for x in removed):
+        return []
+    word = strong.reason.rpartition(" (")[2]
+    return [Signal(REVIEW, 2.0, f"code taken out under a security title ({word}")]

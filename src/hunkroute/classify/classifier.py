@@ -94,9 +94,9 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
     added = patterns.code_lines(hunk.language, hunk.added)
     removed = patterns.code_lines(hunk.language, hunk.removed)
     skip = edits.skip_reason(hunk, added, removed, context.source)
-    if skip is not None and not hunk.added:
+    if skip is not None and not hunk.added and not TEST_FILE.search(hunk.file):
         found = hardening.removed_safety(hunk, "") + hardening.removed_guards(hunk.removed, "")
-        found += around.removed_check(hunk, _around(context))
+        found += around.removed_check(hunk, removed, _around(context))
         found += hardening.dangers_removed(hunk.language, (), removed)
     if skip is not None and not found:
         return Classification(SKIP, (skip,))
@@ -149,11 +149,13 @@ def _code_signals(
     """Signals of the code itself: review constructs, edit shape, routine declarations."""
     renamed = edits.rename_signal(added, removed)
     if renamed is not None:  # same tokens, other names: the behaviour did not change ...
-        # ... unless a name says who gets in, or the old name was a dangerous call
+        # ... unless a name says who gets in, the old name was a dangerous call, or the new
+        # one is a security shape (``secrets.choice``, ``escape(``)
         access = hardening.access_default(added, removed)
         weightier = [
             *([access] if access else []),
             *hardening.dangers_removed(hunk.language, added, removed),
+            *(security.renamed_shapes(added, removed) if not TEST_FILE.search(hunk.file) else ()),
         ]
         return weightier or [renamed, *around.fix_signals(_around(context))]
     text = "\n".join(line.text for line in added)

@@ -11,7 +11,7 @@ checks, a new limit). Each signal names itself in the reasons.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from hunkroute.classify.patterns import Signal
@@ -259,15 +259,12 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
         return []
     text = "\n".join(line.text for line in added)
     before = "\n".join(line.text for line in removed)
-    out = []
     lowered = text.lower()
-    present = _needles_in(lowered)
-    for weight, reason, needles, pattern in SHAPES:
-        if needles.isdisjoint(present):
-            continue
-        match = pattern.search(text)
-        if match is not None and match.group(0) not in before:
-            out.append(Signal(REVIEW, weight, reason, _number(added, text, match.start())))
+    out = [
+        Signal(REVIEW, weight, reason, _number(added, text, match.start()))
+        for match, weight, reason, _ in _shape_matches(text, lowered)
+        if match.group(0) not in before
+    ]
     out += _regex_semantics(added, text, before)
     if any(word in lowered for word in CONSTANT_WORDS) and (
         constant := LIMIT_CONSTANT.search(text)
@@ -283,6 +280,32 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
             )
         )
     return out
+
+
+def renamed_shapes(added: Lines, removed: Lines) -> list[Signal]:
+    """Security shapes that a rename brings in (``random.choice`` → ``secrets.choice``,
+    ``str(name)`` → ``escape(name)``): shapes the removed lines had none of, so renaming
+    ``max_size`` to ``max_len`` stays a rename."""
+    text = "\n".join(line.text for line in added)
+    before = "\n".join(line.text for line in removed)
+    return [
+        Signal(REVIEW, weight, reason, _number(added, text, match.start()))
+        for match, weight, reason, pattern in _shape_matches(text, text.lower())
+        if pattern.search(before) is None
+    ]
+
+
+def _shape_matches(
+    text: str, lowered: str
+) -> Iterator[tuple[re.Match[str], float, str, re.Pattern[str]]]:
+    """Each shape of ``SHAPES`` found in ``text``, with its first match."""
+    present = _needles_in(lowered)
+    for weight, reason, needles, pattern in SHAPES:
+        if needles.isdisjoint(present):
+            continue
+        match = pattern.search(text)
+        if match is not None:
+            yield match, weight, reason, pattern
 
 
 def _regex_semantics(added: Lines, text: str, before: str) -> list[Signal]:

@@ -39,7 +39,7 @@ STRONG = re.compile(
     r"\bclickjack\w*|\bcross[ -](origin|site)\b|\bXXE\b|\bentity expansion\b|"
     r"\bbillion laughs\b|\bzip ?slip\b|\bTOCTOU\b|\bbrute[ -]?forc\w*|\binsecure\w*|"
     r"\bdangerous\b|\bIDOR\b|insecure direct object)|"
-    r"^Merge (pull request|commit) from (GHSA-|fork\b)"
+    r"^Merge (pull request|commit) from (GHSA-|fork\b)|^SEC:"
 )
 # words that are security work in some projects and the everyday vocabulary of others
 WEAK = re.compile(
