@@ -51,9 +51,8 @@ def signals(
         out.append(title.strong)
     elif title.weak is not None and _corroborated(title.weak, around, found, listed):
         out.append(title.weak)
-    elif title.weak is not None:
-        word = title.weak.reason.rpartition(" (")[2]
-        out.append(Signal(REVIEW, 0.5, f"PR title may name security work, alone ({word}"))
+    elif title.weak_alone is not None:
+        out.append(title.weak_alone)
     return out
 
 
@@ -100,8 +99,7 @@ def removed_check(hunk: Hunk, removed: Lines, context: Around) -> list[Signal]:
     found = None if where is None else security.removed_check_signal(where, (), hunk.removed)
     if found is not None:
         return [found]
-    strong = titles.read_title(context.title, context.branch).strong
-    if strong is None or all(security.plumbing(x.text) for x in removed):
+    word = titles.read_title(context.title, context.branch).strong_word
+    if not word or all(security.plumbing(x.text) for x in removed):
         return []
-    word = strong.reason.rpartition(" (")[2]
-    return [Signal(REVIEW, 2.0, f"code taken out under a security title ({word}")]
+    return [Signal(REVIEW, 2.0, f"code taken out under a security title ({word})")]

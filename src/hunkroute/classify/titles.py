@@ -70,11 +70,17 @@ FIX_BRANCH = re.compile(r"(?i:(^|/)(fix|bugfix|hotfix|bug)[/_-]|(^|[/_-])\d+[/_-
 
 @dataclass(frozen=True, slots=True)
 class TitleSignals:
-    """The title's security signal, split by strength, and its fix signals."""
+    """The title's security signal, split by strength, and its fix signals.
+
+    ``weak_alone`` is the generic word's small signal for a hunk with no evidence of its own
+    beside it; ``strong_word`` the specific word itself ("" when there is none).
+    """
 
     strong: Signal | None
     weak: Signal | None
     fix: tuple[Signal, ...]
+    weak_alone: Signal | None = None
+    strong_word: str = ""
 
 
 @lru_cache(maxsize=64)  # one PR's title is read for each of its hunks
@@ -92,6 +98,8 @@ def read_title(title: str, branch: str) -> TitleSignals:
         _security(strong, 3.5, "PR title names security work"),
         _security(weak, 2.0, "PR title may name security work"),
         tuple(fix),
+        _security(weak, 0.5, "PR title may name security work, alone"),
+        strong.group(0).strip() if strong else "",
     )
 
 
