@@ -206,6 +206,20 @@ def test_rename_in_security_code_is_boilerplate_unless_a_call_changes() -> None:
     assert "compare_digest" in " ".join(result.reasons)
 
 
+def test_a_rename_to_a_name_already_in_the_code_is_a_fix() -> None:
+    before = (Line(9, "    if proc.stdin is None:"),)
+    wrong = make_hunk("run.py", 10, ['        raise ValueError("stdin must be a pipe")'],
+                      ['        raise ValueError("stdout must be a pipe")'])  # fmt: skip
+    fixed = classify(replace(wrong, context=before), PLAIN)
+    assert fixed.category == "debugging"
+    assert "uses another name already in the code: stdout → stdin" in fixed.reasons[0]
+    swapped = make_hunk(
+        "geo.py", 10, ["    return point(lon, lat)"], ["    return point(lat, lon)"]
+    )
+    assert classify(swapped, PLAIN).category == "debugging"
+    assert classify(wrong, PLAIN).category == "boilerplate"  # nothing says stdin was there
+
+
 def test_removing_a_safety_check_is_review_even_as_a_pure_deletion() -> None:
     gone = classify(make_hunk("admin.py", 5, [], ["@admin_required"]), PLAIN)
     assert gone.category == "review" and "admin_required" in gone.reasons[0]

@@ -237,6 +237,20 @@ def test_docstring_and_comment_edits_are_skipped_with_the_new_file() -> None:
     assert classify(code, ClassifyContext(source=facts)).category != "skip"
 
 
+def test_removed_docstring_lines_are_read_in_the_old_version() -> None:
+    source = 'def f(x):\n    """Return x.\n\n    :rtype: int|None\n    """\n    return x\n'
+    facts = read_facts(source)
+    typed = docs_hunk(source, 4, ["    :rtype: int|None"], ["    :rtype: DateTime|None"])
+    assert classify(typed, ClassifyContext(source=facts)).category != "skip"  # a guess: code
+    read = ClassifyContext(source=facts, removed_code={})
+    assert classify(typed, read).reasons == ("docstring or comment-only change",)
+    titled = replace(read, title="Fix CVE-2031-0003: frame the admin pages")
+    gone = replace(docs_hunk(source, 4, [], ["    Sets frame-ancestors 'self'."]), added=())
+    assert classify(gone, titled).reasons == ("docstring or comment-only change",)
+    code = replace(titled, removed_code={4: "frame_ancestors = 'self'"})
+    assert classify(gone, code).category == "review"  # code taken out under a security title
+
+
 def test_a_line_moved_into_a_block_under_a_new_comment_is_code() -> None:
     source = "def confirm(ok):\n    if ok:\n        send()\n        # only after success\n"
     source += "        reset_counter()\n    return ok\n"
@@ -411,19 +425,80 @@ def test_a_race_title_counts_in_full_inside_a_concurrency_primitive_only() -> No
     assert "PR title may name security work, alone (deadlock)" in shown
 
 
-def test_a_rename_into_a_security_shape_is_review() -> None:
-    tokens = make_hunk(
-        "app/tokens.py",
-        12,
-        ["    return ''.join(secrets.choice(ALPHABET) for _ in range(40))"],
-        ["    return ''.join(random.choice(ALPHABET) for _ in range(40))"],
-    )
-    result = classify(tokens, PLAIN)
-    assert result.category == "review" and "secure randomness" in " ".join(result.reasons)
-    limit = make_hunk(
-        "app/core.py", 3, ["    if len(body) > max_len:"], ["    if len(body) > max_size:"]
-    )
-    assert classify(limit, PLAIN).category != "review"
+@pytest.mark.parametrize(
+    ("removed", "added", "reason"),
+    [
+        (
+            "    return ''.join(random.choice(ALPHABET) for _ in range(40))",
+            "    return ''.join(secrets.choice(ALPHABET) for _ in range(40))",
+            "secure randomness",
+        ),
+        (
+            "        return pickle.loads(payload)",
+            "        return json.loads(payload)",
+            "security primitive renamed: pickle → json",
+        ),
+    ],
+)
+def test_a_rename_into_a_security_shape_or_primitive_is_review(
+    removed: str, added: str, reason: str
+) -> None:
+    result = classify(make_hunk("app/tokens.py", 12, [added], [removed]), PLAIN)
+    assert result.category == "review" and reason in " ".join(result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("file", "removed", "added"),
+    [
+        ("app/core.py", "    if len(body) > max_size:", "    if len(body) > max_len:"),
+        ("app/queue.py", "import pickle", "import json"),
+        ("tests/test_queue.py", "    x = pickle.loads(b)", "    x = json.loads(b)"),
+    ],
+)
+def test_a_rename_elsewhere_is_no_security_work(file: str, removed: str, added: str) -> None:
+    reasons = " ".join(classify(make_hunk(file, 3, [added], [removed]), PLAIN).reasons)
+    assert "security primitive" not in reasons and "secure randomness" not in reasons
+
+
+@pytest.mark.parametrize(
+    ("added", "removed"),
+    [
+        (["    @security.private"], ["    @security.public"]),
+        (["    @common.api_token_authorization"], []),
+        (["    security.declarePrivate('listRoleIds')"], []),
+    ],
+)
+def test_a_decorator_or_declaration_that_says_who_may_call_is_review(
+    added: list[str], removed: list[str]
+) -> None:
+    result = classify(make_hunk("pkg/roles.py", 30, added, removed), PLAIN)
+    assert result.category == "review" and "access check added" in result.reasons[0]
+
+
+def test_a_protection_switched_on_is_review() -> None:
+    added = ["    request_method='POST',", "    require_csrf=True,"]
+    result = classify(make_hunk("pkg/views.py", 30, added), PLAIN)
+    assert result.category == "review" and "protection switched on" in " ".join(result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("added", "named"),
+    [
+        (["    # don't echo user input here: a security risk", "    return bad(MESSAGE)"], True),
+        (["    name = os.path.basename(name)  # avoid directory traversal"], True),
+        (["    url = 'https://example.com/#security'"], False),
+        (["    # take the lock before reading the token", "    return read(name)"], False),
+    ],
+)
+def test_a_comment_that_names_security_work_is_review(added: list[str], named: bool) -> None:
+    result = classify(make_hunk("pkg/views.py", 30, added, ["    return bad(name)"]), PLAIN)
+    assert ("a comment names security work" in " ".join(result.reasons)) == named
+    assert (result.category == "review") == named
+
+
+def test_a_route_decorator_is_not_an_access_check() -> None:
+    result = classify(make_hunk("pkg/views.py", 30, ["    @auth.route('/login')"]), PLAIN)
+    assert "access check" not in " ".join(result.reasons)
 
 
 def test_code_taken_out_under_a_security_title_is_review_but_not_in_a_test() -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from hunkroute.classify.syntax import read_facts
+import difflib
+
+from hunkroute.classify.syntax import read_facts, removed_code
+from hunkroute.config.schema import FilesConfig
+from hunkroute.diff.unified import parse
+from hunkroute.model import Hunk
+from tests.helpers.docstrings import NEW, OLD
 
 SOURCE = '''"""Module docstring
 spanning two lines."""
@@ -52,3 +58,30 @@ def test_scopes_enclose_lines_outermost_first() -> None:
 def test_a_file_that_does_not_parse_has_no_facts() -> None:
     assert read_facts("def broken(:\n    pass\n") is None
     assert read_facts('x = """never closed\n') is None
+
+
+def changes(old: str, new: str) -> tuple[Hunk, ...]:
+    lines = difflib.unified_diff(old.splitlines(True), new.splitlines(True), n=0)
+    text = "diff --git a/pkg/auth.py b/pkg/auth.py\n--- a/pkg/auth.py\n+++ b/pkg/auth.py\n"
+    return parse(text + "".join(lines)[len("--- \n+++ \n") :], FilesConfig()).files[0].hunks
+
+
+def test_removed_lines_are_read_in_the_old_version() -> None:
+    hunks = changes(OLD, NEW)
+    assert [len(h.removed) for h in hunks] == [1, 1, 1]
+    code = removed_code(NEW.splitlines(), hunks)
+    docstring, deleted, call = (code[h.id] for h in hunks)
+    assert docstring == {} and deleted == {}  # ``|`` or a quote inside a docstring is prose
+    assert call == {23: 'return self.headers.get("x-frame")'}
+
+
+def test_removed_lines_of_only_some_hunks_are_still_read_right() -> None:
+    hunks = changes(OLD, NEW)
+    code = removed_code(NEW.splitlines(), hunks[2:])
+    assert code == {hunks[2].id: {23: 'return self.headers.get("x-frame")'}}
+
+
+def test_an_old_version_that_does_not_parse_gives_nothing() -> None:
+    old = OLD.replace('    """Old helper.', "    '''Old helper.")
+    hunks = changes(old, NEW)
+    assert removed_code(NEW.splitlines(), hunks[1:]) == {}

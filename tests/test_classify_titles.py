@@ -41,33 +41,48 @@ def test_specific_words_are_strong(title: str) -> None:
     assert signals.strong is not None and signals.weak is None
 
 
+GENERIC = [
+    "Fix authorization error responses",
+    "Stop leaking the user list to guests",
+    "Escape",
+    "Check host_allowlist is a set",
+    "Protect the cache from concurrent writers",
+    "Fix draft list access check",
+    "Don't return exception info to the caller",
+    "Source credential scope",
+    "Prevent SMS OTP reuse",
+    "Clean HTML input when generating history diff",
+    "Fix thread reentry deadlocks",
+    "Take the lock before swapping the buffers",
+    "Stop the parser hanging on an unterminated quote",
+    "Fix infinite loop when the server repeats its next link",
+    "Reject unknown SSH host keys",
+    "Update the regex safety mechanism",
+    "Check the hostname once per connection",
+    "Replace pickle with JSON on the wire",
+    "Use 128 bits of entropy for login tokens",
+    "Bound the recursion depth of the decoder",
+]
+# a leak of memory, threads or handles and a printed traceback are bugs, not security work
+NOT_SECURITY = [
+    "Fix a memory leak in the cache",
+    "Fix a thread leak",
+    "Fix a FD leak in the worker",
+    "fix exception leaks",
+    "Fix possible resource leaks in the client",
+    "Fix connection state leak",
+    "Stop the leak of sockets on close",
+    "Avoid printing a traceback on bad requests",
+]
+
+
 @pytest.mark.parametrize(
-    "title",
-    [
-        "Fix authorization error responses",
-        "Fix a memory leak in the cache",
-        "Escape",
-        "Check host_allowlist is a set",
-        "Protect the cache from concurrent writers",
-        "Fix draft list access check",
-        "Don't return exception info to the caller",
-        "Source credential scope",
-        "Prevent SMS OTP reuse",
-        "Clean HTML input when generating history diff",
-        "Fix thread reentry deadlocks",
-        "Take the lock before swapping the buffers",
-        "Stop the parser hanging on an unterminated quote",
-        "Fix infinite loop when the server repeats its next link",
-        "Reject unknown SSH host keys",
-        "Update the regex safety mechanism",
-        "Check the hostname once per connection",
-        "Replace pickle with JSON on the wire",
-    ],
+    ("title", "weak"), [(t, True) for t in GENERIC] + [(t, False) for t in NOT_SECURITY]
 )
-def test_generic_words_are_weak(title: str) -> None:
+def test_generic_words_are_weak(title: str, weak: bool) -> None:
     signals = read_title(title, "")
     assert signals.strong is None
-    assert (signals.weak is None) == ("memory leak" in title)
+    assert (signals.weak is not None) == weak
 
 
 def test_a_lock_file_is_not_a_lock() -> None:
@@ -75,10 +90,13 @@ def test_a_lock_file_is_not_a_lock() -> None:
     assert read_title("Refresh poetry lockfile", "").weak is None
 
 
-def test_a_generic_word_alone_does_not_make_review() -> None:
+def test_a_generic_word_alone_counts_only_as_its_small_signal() -> None:
     hunk = make_hunk("app/shop.py", 20, *CHANGED)
-    result = classify(hunk, ClassifyContext(title="Fix prefix matching of names"))
-    assert result.category == "debugging"
+    alone = classify(hunk, ClassifyContext(title="Fix prefix matching of names")).reasons
+    assert "PR title may name security work, alone (prefix matching)" in alone
+    assert not any(r.startswith("PR title may name security work (") for r in alone)
+    plain = classify(hunk, ClassifyContext(title="Fix matching of names"))
+    assert plain.category == "debugging"
 
 
 def test_a_generic_word_counts_beside_a_boundary_of_another_name() -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from hunkroute import config as configmod
 from hunkroute.classify import classifier as classify
-from hunkroute.classify.syntax import SourceFacts, read_facts
+from hunkroute.classify.syntax import SourceFacts, read_facts, removed_code
 from hunkroute.config import Config, ProviderConfig
 from hunkroute.diff import unified as diff
 from hunkroute.diff.source import LoadedDiff, Snapshot
@@ -186,7 +186,7 @@ def _items(
     items: list[PlanItem] = []
     for file in changes.files:
         found = by_file.get(file.path, [])
-        source = _source_facts(file, snapshot)
+        source, old_code = _source_facts(file, snapshot)
         for hunk in file.hunks:
             if file.skip_reason is not None:
                 reason = file.skip_reason
@@ -194,7 +194,9 @@ def _items(
                 items.append(PlanItem(hunk, Classification(SKIP, (reason,)), status, reason))
                 continue
             touching = tuple(f for f in found if _touches(f, hunk))
-            context = replace(base, prescan=touching, source=source)
+            context = replace(
+                base, prescan=touching, source=source, removed_code=old_code.get(hunk.id)
+            )
             escalation = _escalation(touching, config)
             items.append(PlanItem(hunk, classify.classify(hunk, context), escalation=escalation))
     return items
@@ -206,23 +208,29 @@ def _escalation(touching: tuple[Finding, ...], config: Config) -> str:
     return f"blocking prescan finding {rules[0]}" if rules else ""
 
 
-def _source_facts(file: FileChange, snapshot: Snapshot) -> SourceFacts | None:
-    """Facts of a Python file's new version, if it is there and agrees with the diff.
+def _source_facts(
+    file: FileChange, snapshot: Snapshot
+) -> tuple[SourceFacts | None, dict[str, dict[int, str]]]:
+    """Facts of a Python file's new version, if it is there and agrees with the diff, and its
+    hunks' removed code lines (``syntax.removed_code``).
 
     A ``--diff`` file may not match the work tree it runs in: then the facts would describe
     other lines, so a file whose added lines differ from the hunks' is not used.
     """
     if file.language != "python" or file.skip_reason is not None or not file.hunks:
-        return None
+        return None, {}
     data = snapshot.read(file.path)
     if data is None:
-        return None
+        return None, {}
     lines = data.decode("utf-8", "replace").splitlines()
     for hunk in file.hunks:
         for line in hunk.added:
             if line.number > len(lines) or lines[line.number - 1].rstrip() != line.text.rstrip():
-                return None
-    return read_facts("\n".join(lines) + "\n")
+                return None, {}
+    facts = read_facts("\n".join(lines) + "\n")
+    if facts is None or not any(hunk.removed for hunk in file.hunks):
+        return facts, {}
+    return facts, removed_code(lines, file.hunks)
 
 
 def _touches(finding: Finding, hunk: Hunk) -> bool:

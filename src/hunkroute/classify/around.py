@@ -36,15 +36,16 @@ def signals(
     named other than by the title's own word (an OAuth library's "authorization" everywhere).
     Alone it is a small signal of its own kind, which the learned weights weigh: "race",
     "deadlock" or "credentials" over a plain-looking fix is often all a security fix says.
-    New code that acts gets a specific title word alone: a security fix often adds the helper
-    that does the work (a ``sanitize`` function, a path normaliser).
+    New code that acts gets the title word alone (a generic one as its small signal): a security
+    fix often adds the helper that does the work (a ``sanitize`` function, a path normaliser).
     """
     listed = security.list_signal(hunk.new_lines, added)
     title = titles.read_title(context.title, context.branch)
     if listed is None and not security.acts(added, removed):
         return []
     if not removed and listed is None and not any(s.category in (REVIEW, DEBUGGING) for s in found):
-        return [*title.fix, *([title.strong] if title.strong is not None else [])]
+        word = title.strong or title.weak_alone
+        return [*title.fix, *([word] if word is not None else [])]
     around = _boundary(hunk, added, context)
     out = [*title.fix, *around, *([listed] if listed else [])]
     if title.strong is not None:

@@ -28,6 +28,7 @@ from hunkroute.classify import (
     patterns,
     security,
     signals,
+    titles,
 )
 from hunkroute.classify.patterns import DECISIVE, TEST_FILE, Signal
 from hunkroute.classify.syntax import SourceFacts
@@ -68,7 +69,9 @@ class ClassifyContext:
 
     ``categories`` are the ones the config defines: ``algorithm`` and ``architecture`` are
     produced only when named there. ``risk`` ranks categories for ties (higher is riskier).
-    ``source`` holds the facts of the hunk's file in its new version, when it was readable.
+    ``source`` holds the facts of the hunk's file in its new version, when it was readable;
+    ``removed_code`` the hunk's removed lines that were code in the old one (by old line
+    number, ``syntax.removed_code``), when that version could be read.
     ``model`` weighs the signals (``learned``); ``None`` keeps the hand weights alone.
     """
 
@@ -79,6 +82,7 @@ class ClassifyContext:
     risk: Mapping[str, int] | None = None
     categories: frozenset[str] = field(default=BUILTIN)
     source: SourceFacts | None = None
+    removed_code: Mapping[int, str] | None = None
     model: learned.Model | None = field(default_factory=learned.shipped)
 
 
@@ -93,8 +97,10 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
         return special
     added = patterns.code_lines(hunk.language, hunk.added)
     removed = patterns.code_lines(hunk.language, hunk.removed)
-    skip = edits.skip_reason(hunk, added, removed, context.source)
-    if skip is not None and not hunk.added and not TEST_FILE.search(hunk.file):
+    if context.removed_code is not None:  # a removed docstring line is not removed code
+        removed = tuple(x for x in removed if x.number in context.removed_code)
+    skip = edits.skip_reason(hunk, added, removed, context.source, context.removed_code)
+    if skip == edits.PURE_DELETION and not TEST_FILE.search(hunk.file):
         found = hardening.removed_safety(hunk, "") + hardening.removed_guards(hunk.removed, "")
         found += around.removed_check(hunk, removed, _around(context))
         found += hardening.dangers_removed(hunk.language, (), removed)
@@ -147,17 +153,23 @@ def _code_signals(
     hunk: Hunk, added: Lines, removed: Lines, context: ClassifyContext
 ) -> list[Signal]:
     """Signals of the code itself: review constructs, edit shape, routine declarations."""
-    renamed = edits.rename_signal(added, removed)
+    renamed = edits.rename(added, removed)
     if renamed is not None:  # same tokens, other names: the behaviour did not change ...
         # ... unless a name says who gets in, the old name was a dangerous call, or the new
-        # one is a security shape (``secrets.choice``, ``escape(``)
+        # one is a security shape (``secrets.choice``, ``escape(``) or primitive
         access = hardening.access_default(added, removed)
         weightier = [
             *([access] if access else []),
             *hardening.dangers_removed(hunk.language, added, removed),
-            *(security.renamed_shapes(added, removed) if not TEST_FILE.search(hunk.file) else ()),
+            *(
+                ()
+                if TEST_FILE.search(hunk.file)
+                else security.renamed_shapes(renamed, added, removed)
+            ),
+            *_comment_signals(hunk),
         ]
-        return weightier or [renamed, *around.fix_signals(_around(context))]
+        named = edits.rename_signal(renamed, added, hunk.context)
+        return weightier or [named, *around.fix_signals(_around(context))]
     text = "\n".join(line.text for line in added)
     found = patterns.other_signals(hunk.language, added, text)
     found += _review_signals(hunk, added, text)
@@ -175,8 +187,18 @@ def _code_signals(
         ]
     found += hardening.signals(hunk, added, removed)
     found += hardening.removed_guards(hunk.removed, text)
+    found += _comment_signals(hunk)
     found += around.signals(hunk, added, removed, found, _around(context))
     return found + _shape_signals(hunk, added, removed, text, context.categories)
+
+
+def _comment_signals(hunk: Hunk) -> list[Signal]:
+    """A comment that names security work, outside tests (a test's comment names what it
+    tests)."""
+    if TEST_FILE.search(hunk.file):
+        return []
+    commented = titles.comment_signal(hunk.language, hunk.added)
+    return [commented] if commented is not None else []
 
 
 def _around(context: ClassifyContext) -> around.Around:

@@ -8,6 +8,7 @@ in-place edits whose shape is typical of a bug fix (``<`` → ``<=``, ``n`` → 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from hunkroute.classify.patterns import TEST_FILE, Signal
 from hunkroute.classify.syntax import SourceFacts
@@ -38,6 +39,9 @@ CALL = re.compile(r"^[\w.]+\(.*\)$")  # ``self.close()`` fits PROSE, yet is code
 IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
 QUOTES = re.compile(r"[\"']")
 TOKEN = re.compile(r"\w+|[^\w\s]")
+NAME_ALREADY_HERE = "uses another name already in the code"
+PURE_DELETION = "pure deletion"
+DOCS_ONLY = "docstring or comment-only change"
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 KEYWORDS = frozenset(
     "if elif else for while return and or not is in True False None true false null nil let "
@@ -48,14 +52,21 @@ OFF_BY_ONE = re.compile(r"[-+]1(?!\d)|^1$")
 
 
 def skip_reason(
-    hunk: Hunk, added: Lines, removed: Lines, source: SourceFacts | None = None
+    hunk: Hunk,
+    added: Lines,
+    removed: Lines,
+    source: SourceFacts | None = None,
+    removed_code: Mapping[int, str] | None = None,
 ) -> str | None:
     """Why the hunk needs no model at all, or ``None``; ``added``/``removed`` are code lines.
 
-    ``source`` (the facts of the new file) decides what is a docstring or a comment.
+    ``source`` (the facts of the new file) and ``removed_code`` (the removed lines that were
+    code in the old one) decide what is a docstring or a comment.
     """
     if not hunk.added:
-        return "pure deletion"
+        if hunk.language == "python" and removed_code is not None and not removed_code:
+            return DOCS_ONLY
+        return PURE_DELETION
     name = hunk.file.rpartition("/")[2]
     if CHANGELOG.match(name) and hunk.language in PROSE_LANGUAGES:  # not history.py
         return "changelog"
@@ -73,8 +84,8 @@ def skip_reason(
         return "whitespace-only change"
     if not added and not removed:
         return "comment-only change"
-    if hunk.language == "python" and _docs_only(hunk, source):
-        return "docstring-only change" if source is None else "docstring or comment-only change"
+    if hunk.language == "python" and _docs_only(hunk, source, removed_code):
+        return "docstring-only change" if source is None else DOCS_ONLY
     if added and removed and all(VERSION.match(x.text) for x in added + removed):
         return "version bump"
     return None
@@ -119,23 +130,30 @@ def _in_place(hunk: Hunk, added: Lines, removed: Lines) -> bool:
     return True
 
 
-def _docs_only(hunk: Hunk, source: SourceFacts | None) -> bool:
+def _docs_only(
+    hunk: Hunk, source: SourceFacts | None, removed_code: Mapping[int, str] | None
+) -> bool:
     """True when the edit changes only docstrings and comments.
 
     With the new file's facts: the added lines' code (outside docstrings, without trailing
-    comments) is the removed lines' code, and the rest of the removed lines read as prose or
-    comments. Without them, only a hunk whose added lines are prose inside a docstring (a
-    string state guessed from the hunk alone is a guess: issue 12).
+    comments) is the removed lines' code, read in the old version (``removed_code``) or, without
+    it, the removed lines that do not read as prose or comments. Without the new file's facts,
+    only a hunk whose added lines are prose inside a docstring (a string state guessed from the
+    hunk alone is a guess: issue 12).
     """
     if source is None:
         return _docstring_only(hunk)
     new = [x for x in hunk.added if x.number in source.code]
-    old = [x for x in hunk.removed if not _prose(x.text.strip()) and _code_part(x.text)]
+    if removed_code is None:
+        old = [(x, _code_part(x.text)) for x in hunk.removed if not _prose(x.text.strip())]
+    else:
+        old = [(x, removed_code[x.number]) for x in hunk.removed if x.number in removed_code]
+    old = [(x, code) for x, code in old if code]
     # indentation is syntax: a line moved into an ``if`` under a new comment is a change
     same = [(_indent(x.text), _squash(source.code_part(x.number, x.text))) for x in new] == [
-        (_indent(x.text), _squash(_code_part(x.text))) for x in old
+        (_indent(x.text), _squash(code)) for x, code in old
     ]
-    return same and _in_place(hunk, tuple(new), tuple(old))  # moved code is not docs
+    return same and _in_place(hunk, tuple(new), tuple(x for x, _ in old))  # moved: not docs
 
 
 def _indent(text: str) -> int:
@@ -175,8 +193,9 @@ def _docstring_only(hunk: Hunk) -> bool:
     )
 
 
-def rename(added: Lines, removed: Lines) -> tuple[str, str] | None:
-    """``(old, new)`` when the edit only substitutes identifiers consistently, else ``None``.
+def rename(added: Lines, removed: Lines) -> dict[str, str] | None:
+    """Old name → new name when the edit only substitutes identifiers consistently, else
+    ``None``.
 
     An identifier right after a dot is an attribute or a method of something else
     (``yaml.safe_load`` → ``yaml.load``), so changing it is never a mere rename.
@@ -195,7 +214,7 @@ def rename(added: Lines, removed: Lines) -> tuple[str, str] | None:
                 return None
             if mapping.setdefault(a, b) != b:
                 return None
-    return next(iter(mapping.items()), None)
+    return mapping or None
 
 
 def _renameable(a: str, b: str) -> bool:
@@ -246,9 +265,15 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def rename_signal(added: Lines, removed: Lines) -> Signal | None:
-    """A strong boilerplate signal for a pure rename."""
-    found = rename(added, removed)
-    if found is None:
-        return None
-    return Signal(BOILERPLATE, 3.0, f"rename: {found[0]} → {found[1]}", added[0].number)
+def rename_signal(renamed: dict[str, str], added: Lines, context: Lines) -> Signal:
+    """A strong boilerplate signal for a pure rename (``rename``), or a debugging one when the
+    new name was already there: a refactor brings a name in, while a fix swaps in the right one
+    of two the code already has (``lat`` ↔ ``lon``, ``stdout`` → ``stdin`` beside a ``stdin``
+    check)."""
+    around = {token for line in context for token in TOKEN.findall(line.text)}
+    there = [(a, b) for a, b in renamed.items() if b in around or b in renamed]
+    if there:
+        old, new = there[0]
+        return Signal(DEBUGGING, 2.5, f"{NAME_ALREADY_HERE}: {old} → {new}", added[0].number)
+    old, new = next(iter(renamed.items()))
+    return Signal(BOILERPLATE, 3.0, f"rename: {old} → {new}", added[0].number)

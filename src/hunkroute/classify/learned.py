@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 
-from hunkroute.classify import patterns
+from hunkroute.classify import edits, patterns, security
 from hunkroute.classify.patterns import Signal
 from hunkroute.errors import HunkrouteError
 from hunkroute.model import BOILERPLATE, DEBUGGING, REVIEW, SKIP
@@ -39,6 +39,8 @@ NAMED_KINDS = (
     "credentials",
     "security constant",
     "rename",
+    edits.NAME_ALREADY_HERE,
+    security.PRIMITIVE_RENAMED,
     "bandit",
     "ruff",
     "semgrep",

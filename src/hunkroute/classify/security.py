@@ -35,6 +35,13 @@ CONCURRENT = re.compile(
     r"acquire\w*|release|notify\w*|threads?|threading|reentr\w*|atomic\w*|concurren\w*|"
     r"race|deadlock\w*)"
 )
+# names of security primitives (randomness, hashes, serializers, escaping, nonces, CSRF):
+# a rename that swaps one changes what the code protects
+PRIMITIVE = re.compile(
+    r"(?i:c?pickle|marshal|shelve|random|secrets|urandom|md5|sha1|unquote\w*|escape\w*|"
+    r"verifier|nonce|salt|csrf\w*|xsrf\w*)"
+)
+PRIMITIVE_RENAMED = "security primitive renamed"
 # lines that pass things along: imports, signatures, parameters, ``self.x = x``, brackets
 PLUMBING = re.compile(
     r"^\s*((from\s+\S+\s+)?import\s.*|(async\s+)?def\s.*|@[\w.]+.*|class\s.*|"
@@ -135,11 +142,15 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"(?i:\bsamesite\b|\bhttponly\b\s*[=:]|\bsecure\s*[=:]\s*True\b|__Host-|__Secure-)"),
         (2.0, "cache control for a sensitive response", "never_cache no-store vary",
          r"\bnever_cache\b|\bno-store\b|\bpatch_vary_headers\(|[\"']Vary[\"']"),
-        (2.5, "access check added", "@ permission_classes",
+        # a decorator or a declaration that says who may call (Zope's ``declarePrivate``)
+        (2.5, "access check added", "@ permission_classes declare",
          r"^\s*@[\w.]*(permission\w*|login_required|require\w*|auth\w*_required|csrf_protect|"
-         r"staff_member_required|user_passes_test|protected)\b|\bpermission_classes\s*="),
+         r"staff_member_required|user_passes_test|protected|private|authori[sz]\w*|"
+         r"authenticated|token_required)\b|\bpermission_classes\s*=|\bdeclare(Private|Protected)\("),
         (2.5, "protection switched off", "exempt verify= cert_none check_hostname allowany",
          LOOSENING.pattern),
+        (2.0, "protection switched on", "require_csrf verify check_hostname autoescape",
+         r"\b(require_csrf|csrf_protect\w*|verify|check_hostname|autoescape)\s*=\s*True\b"),
         (2.5, "XML entity or DTD restriction", "forbid_ resolve_entities no_network defused",
          r"\bforbid_(dtd|entities|external)\b|\bresolve_entities\s*=\s*False|"
          r"\bno_network\s*=\s*True|\bdefusedxml\b"),
@@ -282,17 +293,26 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
     return out
 
 
-def renamed_shapes(added: Lines, removed: Lines) -> list[Signal]:
-    """Security shapes that a rename brings in (``random.choice`` → ``secrets.choice``,
-    ``str(name)`` → ``escape(name)``): shapes the removed lines had none of, so renaming
-    ``max_size`` to ``max_len`` stays a rename."""
+def renamed_shapes(renamed: dict[str, str], added: Lines, removed: Lines) -> list[Signal]:
+    """What a rename (old name → new name) changes of security: a shape it brings in that the
+    removed lines had none of (``random.choice`` → ``secrets.choice``, ``str(name)`` →
+    ``escape(name)``; ``max_size`` → ``max_len`` stays a rename), or a security primitive it
+    swaps (``pickle`` → ``json``, ``random`` → ``system_random``, ``state`` →
+    ``code_verifier``) in code, not in an import."""
     text = "\n".join(line.text for line in added)
     before = "\n".join(line.text for line in removed)
-    return [
+    out = [
         Signal(REVIEW, weight, reason, _number(added, text, match.start()))
         for match, weight, reason, pattern in _shape_matches(text, text.lower())
         if pattern.search(before) is None
     ]
+    swapped = [
+        (a, b) for a, b in renamed.items() if _word_in(a, PRIMITIVE) or _word_in(b, PRIMITIVE)
+    ]
+    if swapped and not all(IMPORT.match(line.text) for line in added):
+        old, new = swapped[0]
+        out.append(Signal(REVIEW, 2.0, f"{PRIMITIVE_RENAMED}: {old} → {new}", added[0].number))
+    return out
 
 
 def _shape_matches(

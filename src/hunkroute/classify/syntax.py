@@ -4,7 +4,8 @@ A hunk alone cannot tell a docstring from a raw regex: its first context line ma
 string it never opened. The new file can: one ``tokenize`` pass marks the lines that hold only
 comments or bare string statements (docstrings), and one ``ast`` parse gives the functions and
 classes that enclose each line. Both are computed once per file, then handed to the classifier
-as a value, so classification stays pure.
+as a value, so classification stays pure. The removed lines are read the same way, in the old
+version that the new one and the diff's hunks give back (``removed_code``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from hunkroute.model import Hunk
 
 # tokens that are layout, not code
 LAYOUT = frozenset(
@@ -93,3 +97,46 @@ def _scopes(tree: ast.AST) -> tuple[Scope, ...]:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
     ]
     return tuple(sorted(found, key=lambda s: (s.first, -s.last)))
+
+
+def removed_code(new: Sequence[str], hunks: Sequence[Hunk]) -> dict[str, dict[int, str]]:
+    """Per hunk id: each removed line that held code in the old version, by its old number,
+    mapped to its code (trailing comment taken off); a docstring or comment line is left out.
+
+    The old version is ``new`` (the new file's lines) with the hunks taken back. A diff that
+    lists only some of a file's hunks still gives each of them its own old lines, so the facts
+    read there are right for them. Empty when that version does not tokenize and parse.
+    """
+    lines: list[str] = []
+    shift: dict[str, int] = {}  # old line number + shift = the line's number in ``lines``
+    copied = 0
+    for hunk in sorted(hunks, key=lambda h: h.new_start):
+        new_side = len(hunk.added) + len(hunk.context)
+        # a hunk with no new side (a pure deletion without context) sits after its new_start
+        first = min(x.number for x in hunk.added + hunk.context) if new_side else hunk.new_start + 1
+        lines += new[copied : first - 1]
+        copied = max(copied, first - 1) + new_side
+        shift[hunk.id] = len(lines) + 1 - hunk.old_start
+        lines += _old_side(hunk)
+    lines += new[copied:]
+    facts = read_facts("\n".join(lines) + "\n")
+    if facts is None:
+        return {}
+    return {
+        hunk.id: {
+            x.number: facts.code_part(x.number + shift[hunk.id], x.text)
+            for x in hunk.removed
+            if x.number + shift[hunk.id] in facts.code
+        }
+        for hunk in hunks
+    }
+
+
+def _old_side(hunk: Hunk) -> list[str]:
+    """The hunk's lines as the old version had them: removed and context lines in order."""
+    gone = {x.number: x.text for x in hunk.removed}
+    kept = iter(x.text for x in sorted(hunk.context, key=lambda x: x.number))
+    size = len(hunk.removed) + len(hunk.context)
+    return [
+        gone[n] if n in gone else next(kept) for n in range(hunk.old_start, hunk.old_start + size)
+    ]

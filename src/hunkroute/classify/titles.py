@@ -1,4 +1,5 @@
-"""What the PR title and the branch name say about the kind of work (issues 12 and 19).
+"""What the PR title, the branch name and the change's own comments say about the kind of
+work (issues 12 and 19).
 
 Title words differ in how much they say. ``CVE-…``, ``GHSA-…``, "security", "XSS" name security
 work whatever the hunk is; "auth", "trusted", "race" or "escape" are also what an OAuth library or
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 
-from hunkroute.classify.patterns import Signal
-from hunkroute.model import DEBUGGING, REVIEW
+from hunkroute.classify.patterns import HASH_COMMENT, Signal, is_comment
+from hunkroute.model import DEBUGGING, REVIEW, Line
 
 # words that name security work in any project
 STRONG = re.compile(
@@ -41,30 +42,53 @@ STRONG = re.compile(
     r"\bdangerous\b|\bIDOR\b|insecure direct object)|"
     r"^Merge (pull request|commit) from (GHSA-|fork\b)|^SEC:"
 )
+# a leak of memory, threads or handles is a resource bug; a leak of data is security work
+RESOURCE_LEAK = (
+    "".join(
+        f"(?<!{word} )"
+        for word in (
+            "memory",
+            "thread",
+            "fd",
+            "file",
+            "handle",
+            "resource",
+            "reference",
+            "state",
+            "exception",
+            "socket",
+            "connection",
+        )
+    )
+    + r"(?!\w* of (memory|threads?|fds?|files?|handles?|sockets?|resources?|connections?)\b)"
+)
 # words that are security work in some projects and the everyday vocabulary of others
 WEAK = re.compile(
     r"(?i:\brace\b|thread[ -]safe|sandbox\w*|\bescap(e|es|ing)\b|\btrust\w*|\bsafety\b|"
     r"\bauth(entication|orization|orize|enticate)?\b|\bTLS\b|\bcertificate|control char\w*|"
     r"line feed|carriage return|"
     r"\bforbidden\b|\brestrict\w*|\bharden\w*|\benforc\w*|\btighten\w*|"
-    r"(?<!memory )\bleak\w*|\bexpos(e|es|ed|ing|ure)\b|\bmask\w*|\breferr?er\b|\bpollut\w*|"
+    rf"{RESOURCE_LEAK}\bleak\w*|\bexpos(e|es|ed|ing|ure)\b|\bmask\w*|\breferr?er\b|\bpollut\w*|"
     r"\bisolat\w*|"
     r"\b(full|prefix|partial) match\w*|\bfullmatch\b|\bpermission\w*|\bvalidat\w*|\bverif\w*|"
     r"\bsecrets?\b|\bsession\b|\bcookies?\b|\borigin\b|\bCORS\b|\blimit\w*|"
     r"(\b|_)(white|allow|black|block|deny|safe)[ _-]?list\w*|\boverflow\w*|\bsecure\b|"
-    r"\bprotect\w*|\babus(e|es|ed|ing)\b|\bACLs?\b|\baccess checks?\b|\btraceback\w*|"
-    r"\bstack ?traces?\b|\bexception (info|details|text|messages?)\b|\bcredentials?\b|"
+    r"\bprotect\w*|\babus(e|es|ed|ing)\b|\bACLs?\b|\baccess checks?\b|"
+    r"\bexception (info|details|text|messages?)\b|\bcredentials?\b|"
     r"\bpasswords?\b|\btokens?\b|\bOTP\b|\b[2M]FA\b|\btwo[ -]factor\b|\bthrottl\w*|"
     r"\bbleach\b|\bclean (the )?html\b|\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|"
     r"\batomic\w*|\bconcurren\w*|\binfinite loop|\bendless loop|\bhang(s|ing)?\b|"
     r"\bhost ?keys?\b|\bknown[ _]hosts\b|\bSSL\b|\bSNI\b|\bhostname\b|\bprivate keys?\b|"
-    r"\b(un)?pickl\w*|\bguard\w*|\bredirect\w*)"
+    r"\b(un)?pickl\w*|\bguard\w*|\bredirect\w*|\bentropy\b|\brecursion (depth|limit)|"
+    r"\bdeeply nested\b|\bnesting (depth|limit))"
 )
 # an issue number alone ("(#1234)") is how merged PRs are named, not a sign of a fix
 FIX_TITLE = re.compile(
     r"(?i:\b(fix(es|ed)?|bug(fix)?|hotfix|regression|crash(es)?|broken)\b)|"
     r"\b(?!(?:UTF|SHA|ISO|RFC|HTTP|TLS|SSL|PEP|CVE|GHSA)-)[A-Z][A-Z0-9]+-\d+\b"
 )
+# a trailing comment on a code line, with no quote after the ``#`` that could make it a string
+TRAILING_COMMENT = re.compile(r"\s#\s*(?P<text>[^\"']*)$")
 FIX_BRANCH = re.compile(r"(?i:(^|/)(fix|bugfix|hotfix|bug)[/_-]|(^|[/_-])\d+[/_-]|regression)")
 
 
@@ -107,3 +131,21 @@ def _security(match: re.Match[str] | None, weight: float, what: str) -> Signal |
     if match is None:
         return None
     return Signal(REVIEW, weight, f"{what} ({match.group(0).strip()})")
+
+
+def comment_signal(language: str, added: tuple[Line, ...]) -> Signal | None:
+    """A comment the change adds that names security work ("prevent path traversal", "see
+    CVE-…"): developers say so beside the fix even when the title does not. Only the specific
+    words count: a comment's "token" or "lock" is the code's own vocabulary."""
+    for line in added:
+        stripped = line.text.strip()
+        if is_comment(language, stripped):
+            text = stripped
+        elif language in HASH_COMMENT and (match := TRAILING_COMMENT.search(line.text)):
+            text = match.group("text")
+        else:
+            continue
+        if found := STRONG.search(text.replace("_", " ")):
+            word = found.group(0).strip()
+            return Signal(REVIEW, 3.0, f"a comment names security work ({word})", line.number)
+    return None
