@@ -415,14 +415,20 @@ def test_a_race_title_counts_in_full_inside_a_concurrency_primitive_only() -> No
         ["        while self._waiters:", "            waiter = self._waiters.popleft()"],
         ["        for waiter in self._waiters:"],
     )
-    titled = ClassifyContext(title="Fix waiter deadlock after cancellation")
+    titled = ClassifyContext(title="Fix waiter race after cancellation")
     inside = classify(with_section(hunk, "    def release(self) -> None:"), titled)
     assert "concurrent code: inside release" in " ".join(inside.reasons)
-    assert "PR title may name security work (deadlock)" in " ".join(inside.reasons)
+    assert "PR title may name security work (race)" in " ".join(inside.reasons)
     elsewhere = classify(with_section(hunk, "    def render(self) -> None:"), titled)
     shown = " ".join(elsewhere.reasons)
-    assert "concurrent code" not in shown and "security work (deadlock)" not in shown
-    assert "PR title may name security work, alone (deadlock)" in shown
+    assert "concurrent code" not in shown and "security work (race)" not in shown
+    assert "PR title may name security work, alone (race)" in shown
+    # "deadlock" names a feature area's bug: away from concurrency code it says nothing
+    area = replace(titled, title="Fix waiter deadlock after cancellation")
+    inside = classify(with_section(hunk, "    def release(self) -> None:"), area)
+    assert "PR title may name security work (deadlock)" in " ".join(inside.reasons)
+    elsewhere = classify(with_section(hunk, "    def render(self) -> None:"), area)
+    assert "deadlock" not in " ".join(elsewhere.reasons)
 
 
 @pytest.mark.parametrize(

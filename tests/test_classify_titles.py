@@ -92,11 +92,26 @@ def test_a_lock_file_is_not_a_lock() -> None:
 
 def test_a_generic_word_alone_counts_only_as_its_small_signal() -> None:
     hunk = make_hunk("app/shop.py", 20, *CHANGED)
-    alone = classify(hunk, ClassifyContext(title="Fix prefix matching of names")).reasons
-    assert "PR title may name security work, alone (prefix matching)" in alone
+    alone = classify(hunk, ClassifyContext(title="Restrict matching of names")).reasons
+    assert "PR title may name security work, alone (Restrict)" in alone
     assert not any(r.startswith("PR title may name security work (") for r in alone)
     plain = classify(hunk, ClassifyContext(title="Fix matching of names"))
     assert plain.category == "debugging"
+
+
+@pytest.mark.parametrize(
+    ("title", "alone"),
+    [
+        ("Fix prefix matching of names", "PR title names a feature area, alone (prefix matching)"),
+        ("Fix the bandwidth limit", "PR title names a feature area, alone (limit)"),
+        ("Restrict the bandwidth limit", "PR title may name security work, alone (Restrict)"),
+    ],
+)
+def test_a_word_alone_that_names_a_feature_area_is_a_kind_of_its_own(
+    title: str, alone: str
+) -> None:
+    signals = read_title(title, "")
+    assert signals.weak_alone is not None and signals.weak_alone.reason == alone
 
 
 def test_a_generic_word_counts_beside_a_boundary_of_another_name() -> None:
@@ -110,9 +125,10 @@ def test_a_projects_own_domain_word_does_not_corroborate_itself() -> None:
     """An OAuth library calls everything "authorization": title and code say the same word."""
     hunk = replace(make_hunk("oauth/server.py", 20, *CHANGED), section="class AuthorizationServer:")
     result = classify(hunk, ClassifyContext(title="Fix authorization error responses"))
-    shown = " ".join(result.reasons)
-    assert "PR title may name security work (authorization)" not in shown
-    assert "PR title may name security work, alone (authorization)" in shown
+    assert "PR title may name security work (authorization)" not in " ".join(result.reasons)
+    other = replace(hunk, section="class TokenEndpoint:")
+    result = classify(other, ClassifyContext(title="Fix authorization error responses"))
+    assert "PR title may name security work (authorization)" in " ".join(result.reasons)
 
 
 def test_a_strong_title_raises_new_data_but_not_new_declarations() -> None:

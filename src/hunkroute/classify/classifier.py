@@ -30,7 +30,7 @@ from hunkroute.classify import (
     signals,
     titles,
 )
-from hunkroute.classify.patterns import DECISIVE, TEST_FILE, Signal
+from hunkroute.classify.patterns import DECISIVE, Signal, is_test_file
 from hunkroute.classify.syntax import SourceFacts
 from hunkroute.config import DEFAULT_CATEGORIES, ClassifyRule
 from hunkroute.diff.unified import glob_matcher, matches_any
@@ -100,13 +100,13 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
     if context.removed_code is not None:  # a removed docstring line is not removed code
         removed = tuple(x for x in removed if x.number in context.removed_code)
     skip = edits.skip_reason(hunk, added, removed, context.source, context.removed_code)
-    if skip == edits.PURE_DELETION and not TEST_FILE.search(hunk.file):
+    if skip == edits.PURE_DELETION and not is_test_file(hunk.file):
         found = hardening.removed_safety(hunk, "") + hardening.removed_guards(hunk.removed, "")
         found += around.removed_check(hunk, removed, _around(context))
         found += hardening.dangers_removed(hunk.language, (), removed)
     if skip is not None and not found:
         return Classification(SKIP, (skip,))
-    if hunk.added:
+    if hunk.added and skip != edits.PURE_DELETION:
         found += _code_signals(hunk, added, removed, context)
     return weigh(found, context, len(hunk.added), len(hunk.removed))
 
@@ -132,7 +132,7 @@ def _prescan_signals(hunk: Hunk, prescan: tuple[Finding, ...]) -> list[Signal]:
     code looks like, not risk that ships: it stays in the report but routes nothing (issue 12).
     A committed secret is worth a look wherever it is (issue 13's test policy).
     """
-    test = bool(TEST_FILE.search(hunk.file))
+    test = is_test_file(hunk.file)
     added = hunk.added_numbers
     out = []
     for f in prescan:
@@ -161,11 +161,7 @@ def _code_signals(
         weightier = [
             *([access] if access else []),
             *hardening.dangers_removed(hunk.language, added, removed),
-            *(
-                ()
-                if TEST_FILE.search(hunk.file)
-                else security.renamed_shapes(renamed, added, removed)
-            ),
+            *(() if is_test_file(hunk.file) else security.renamed_shapes(renamed, added, removed)),
             *_comment_signals(hunk),
         ]
         named = edits.rename_signal(renamed, added, hunk.context)
@@ -178,7 +174,7 @@ def _code_signals(
     found += _changed(hunk, removed, found)
     found += edits.edit_signals(added, removed)
     found += security.shape_signals(added, removed)
-    if TEST_FILE.search(hunk.file):  # risky-looking code in a test rarely ships
+    if is_test_file(hunk.file):  # risky-looking code in a test rarely ships
         found = [_halved(s) if s.category in (REVIEW, DEBUGGING) else s for s in found]
         return [
             *found,
@@ -195,7 +191,7 @@ def _code_signals(
 def _comment_signals(hunk: Hunk) -> list[Signal]:
     """A comment that names security work, outside tests (a test's comment names what it
     tests)."""
-    if TEST_FILE.search(hunk.file):
+    if is_test_file(hunk.file):
         return []
     commented = titles.comment_signal(hunk.language, hunk.added)
     return [commented] if commented is not None else []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from hunkroute.classify.patterns import TEST_FILE, Signal
+from hunkroute.classify.patterns import Signal, is_test_file
 from hunkroute.classify.syntax import SourceFacts
 from hunkroute.diff.unified import is_documentation, language_of
 from hunkroute.model import BOILERPLATE, DEBUGGING, Hunk, Line
@@ -19,15 +19,15 @@ Lines = tuple[Line, ...]
 
 CHANGELOG = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)", re.IGNORECASE)
 # towncrier/scriv-style fragments: one prose file per change (``newsfragments/123.bugfix``)
-FRAGMENT_DIR = re.compile(r"(^|/)(newsfragments?|news|changes|changelog\.d|changelog)/[^/]+$")
+FRAGMENT_DIR = re.compile(r"(?i:(^|/)(newsfragments?|news|changes|changelog\.d|changelog)/[^/]+$)")
 # a version string, a version tuple, or a release date
 VERSION = re.compile(
     r"""^\s*["']?(__version__|\w*version|appVersion|\w*VERSION)["']?\s*[:=]"""
     r"""\s*["']?v?\d+(\.\d+)+"""
     r"""[\w.+-]*["']?,?\s*$|"""
-    r"""^\s*_*(version_?info|VERSION(_INFO)?)_*\s*=\s*\(\s*\d+(\s*,\s*(\d+|["'][\w.]*["']))+"""
+    r"""^\s*_*(version(_?info)?|VERSION(_INFO)?)_*\s*=\s*\(\s*\d+(\s*,\s*(\d+|["'][\w.]*["']))+"""
     r"""\s*,?\s*\)\s*$|"""
-    r"""^\s*_*(release_?date|date|RELEASE_?DATE)_*\s*=\s*["'][\d/-]{6,10}["']\s*$"""
+    r"""^\s*_*(release_?date|date|RELEASE_?DATE)_*\s*=\s*["'][\d/.-]{6,10}["']\s*$"""
 )
 INDENTED = frozenset({"python", "yaml", "make"})
 PROSE_LANGUAGES = frozenset({"text", "markdown", "rst"})
@@ -63,10 +63,6 @@ def skip_reason(
     ``source`` (the facts of the new file) and ``removed_code`` (the removed lines that were
     code in the old one) decide what is a docstring or a comment.
     """
-    if not hunk.added:
-        if hunk.language == "python" and removed_code is not None and not removed_code:
-            return DOCS_ONLY
-        return PURE_DELETION
     name = hunk.file.rpartition("/")[2]
     if CHANGELOG.match(name) and hunk.language in PROSE_LANGUAGES:  # not history.py
         return "changelog"
@@ -74,8 +70,10 @@ def skip_reason(
         return "changelog fragment"
     if _documentation(hunk.file, name):
         return "documentation file"
-    if all(not line.text.strip() for line in hunk.added):
-        return "only blank lines added"
+    if all(not line.text.strip() for line in hunk.added):  # code left blank is code taken out
+        if hunk.language == "python" and removed_code is not None and not removed_code:
+            return DOCS_ONLY
+        return PURE_DELETION if not hunk.added or removed else "only blank lines added"
     if (
         hunk.removed
         and _normalised(hunk.added, hunk.language) == _normalised(hunk.removed, hunk.language)
@@ -94,7 +92,7 @@ def skip_reason(
 def _documentation(path: str, name: str) -> bool:
     """Prose files; a test's data file and an extension-less config (``.gitignore``,
     ``*.properties``) are "text" to the diff reader, yet they are not documentation."""
-    if not is_documentation(path) or TEST_FILE.search(path):
+    if not is_documentation(path) or is_test_file(path):
         return False
     return language_of(path) != "text" or name.lower().endswith(".txt") or "." not in name
 

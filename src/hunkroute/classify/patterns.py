@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
 from hunkroute.diff.unified import LANGUAGES, SPECIAL_NAMES
@@ -31,9 +32,16 @@ HASH_COMMENT = frozenset({"python", "ruby", "toml", "ini", "terraform", "elixir"
 # it, and its removal is a fix
 DECISIVE = 3.0
 TEST_FILE = re.compile(
-    r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*\.py$|_test\.(py|go)$|\.(test|spec)\.[jt]sx?$"
+    r"(^|/)(tests?|__tests__|spec|[Tt]est(ing|suite)|[Ss]elf_?[Tt]ests?)/|(^|/)test_[^/]*\.py$|"
+    r"_test\.(py|go)$|\.(test|spec)\.[jt]sx?$"
     r"|Tests?\.(java|kt)$|(^|/)conftest\.py$|(^|/)tests?\.py$|_tests\.py$"
 )
+
+
+@lru_cache(maxsize=4096)  # each hunk of a file asks again
+def is_test_file(path: str) -> bool:
+    """A path that holds test code (``TEST_FILE``)."""
+    return TEST_FILE.search(path) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,26 +62,33 @@ RESOURCE_LEAK = (
     )
     + r"(?!\w* of (memory|threads?|fds?|files?|handles?|sockets?|resources?|connections?)\b)"
 )
-# words that are security work in some projects and the everyday vocabulary of others
-WEAK = re.compile(
-    r"(?i:\brace\b|thread[ -]safe|sandbox\w*|\bescap(e|es|ing)\b|\btrust\w*|\bsafety\b|"
-    r"\bauth(entication|orization|orize|enticate)?\b|\bTLS\b|\bcertificate|control char\w*|"
-    r"line feed|carriage return|"
-    r"\bforbidden\b|\brestrict\w*|\bharden\w*|\benforc\w*|\btighten\w*|"
-    rf"{RESOURCE_LEAK}\bleak\w*|\bexpos(e|es|ed|ing|ure)\b|\bmask\w*|\breferr?er\b|\bpollut\w*|"
-    r"\bisolat\w*|"
-    r"\b(full|prefix|partial) match\w*|\bfullmatch\b|\bpermission\w*|\bvalidat\w*|\bverif\w*|"
-    r"\bsecrets?\b|\bsession\b|\bcookies?\b|\borigin\b|\bCORS\b|\blimit\w*|"
-    r"(\b|_)(white|allow|black|block|deny|safe)[ _-]?list\w*|\boverflow\w*|\bsecure\b|"
-    r"\bprotect\w*|\babus(e|es|ed|ing)\b|\bACLs?\b|\baccess checks?\b|"
+# generic words that name a protection or a flaw: alone they still lean to security work
+PROTECTIVE = (
+    r"\brace\b|thread[ -]safe|sandbox\w*|\btrust\w*|\bsafety\b|\bforbidden\b|\brestrict\w*|"
+    r"\bharden\w*|\benforc\w*|\btighten\w*|"
+    rf"{RESOURCE_LEAK}\bleak\w*|\bexpos(e|es|ed|ing|ure)\b|\bmask\w*|\bpollut\w*|\bisolat\w*|"
+    r"\bpermission\w*|\bsecure\b|\bprotect\w*|\babus(e|es|ed|ing)\b|\bACLs?\b|"
+    r"\baccess checks?\b|\bbleach\b|\bclean (the )?html\b|\bguard\w*|"
+    r"(\b|_)(white|allow|black|block|deny|safe)[ _-]?list\w*"
+)
+# generic words that name a feature area (limits, sessions, TLS, escaping, pickling): the
+# everyday vocabulary of many projects, security work only beside evidence in the hunk
+AREA = (
+    r"\bescap(e|es|ing)\b|\bauth(entication|orization|orize|enticate)?\b|\bTLS\b|"
+    r"\bcertificate|control char\w*|line feed|carriage return|\breferr?er\b|"
+    r"\b(full|prefix|partial) match\w*|\bfullmatch\b|\bvalidat\w*|\bverif\w*|"
+    r"\bsecrets?\b|\bsession\b|\bcookies?\b|\borigin\b|\bCORS\b|\blimit\w*|\boverflow\w*|"
     r"\bexception (info|details|text|messages?)\b|\bcredentials?\b|"
     r"\bpasswords?\b|\btokens?\b|\bOTP\b|\b[2M]FA\b|\btwo[ -]factor\b|\bthrottl\w*|"
-    r"\bbleach\b|\bclean (the )?html\b|\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|"
+    r"\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|"
     r"\batomic\w*|\bconcurren\w*|\binfinite loop|\bendless loop|\bhang(s|ing)?\b|"
     r"\bhost ?keys?\b|\bknown[ _]hosts\b|\bSSL\b|\bSNI\b|\bhostname\b|\bprivate keys?\b|"
-    r"\b(un)?pickl\w*|\bguard\w*|\bredirect\w*|\bentropy\b|\brecursion (depth|limit)|"
-    r"\bdeeply nested\b|\bnesting (depth|limit))"
+    r"\b(un)?pickl\w*|\bredirect\w*|\bentropy\b|\brecursion (depth|limit)|"
+    r"\bdeeply nested\b|\bnesting (depth|limit)"
 )
+# words that are security work in some projects and the everyday vocabulary of others
+WEAK = re.compile(f"(?i:{PROTECTIVE}|{AREA})")
+WEAK_ALONE = re.compile(f"(?i:{PROTECTIVE})")
 # an issue number alone ("(#1234)") is how merged PRs are named, not a sign of a fix
 FIX_TITLE = re.compile(
     r"(?i:\b(fix(es|ed)?|bug(fix)?|hotfix|regression|crash(es)?|broken)\b)|"
@@ -97,7 +104,10 @@ class TitleSignals:
     """The title's security signal, split by strength, and its fix signals.
 
     ``weak_alone`` is the generic word's small signal for a hunk with no evidence of its own
-    beside it; ``strong_word`` the specific word itself ("" when there is none).
+    beside it, of a kind of its own for a word that names a protection or a flaw
+    (``PROTECTIVE``: "race", "permission", "restrict") and for one that names a feature area
+    ("limit", "session", "escape"): the learned weights weigh the two apart. ``strong_word`` is
+    the specific word itself ("" when there is none).
     """
 
     strong: Signal | None
@@ -113,6 +123,7 @@ def read_title(title: str, branch: str) -> TitleSignals:
     title = title.replace("_", " ")  # ``generally_xss_unsafe``, ``csrf_exempt``: words too
     strong = STRONG.search(title) if title else None
     weak = WEAK.search(title) if title and strong is None else None
+    alone = WEAK_ALONE.search(title) if weak is not None else None
     fix = []
     if title and (match := FIX_TITLE.search(title)):
         fix.append(Signal(DEBUGGING, 1.0, f"PR title says fix ({match.group(0)})"))
@@ -122,7 +133,8 @@ def read_title(title: str, branch: str) -> TitleSignals:
         _security(strong, 3.5, "PR title names security work"),
         _security(weak, 2.0, "PR title may name security work"),
         tuple(fix),
-        _security(weak, 0.5, "PR title may name security work, alone"),
+        _security(alone, 0.5, "PR title may name security work, alone")
+        or _security(weak, 0.25, "PR title names a feature area, alone"),
         strong.group(0).strip() if strong else "",
     )
 
@@ -137,11 +149,14 @@ def comment_signal(language: str, added: tuple[Line, ...]) -> Signal | None:
     """A comment the change adds that names security work ("prevent path traversal", "see
     CVE-…"): developers say so beside the fix even when the title does not. Only the specific
     words count: a comment's "token" or "lock" is the code's own vocabulary."""
+    hashed = language in HASH_COMMENT
     for line in added:
+        if hashed and "#" not in line.text:  # most lines: no comment at all
+            continue
         stripped = line.text.strip()
         if is_comment(language, stripped):
             text = stripped
-        elif language in HASH_COMMENT and (match := TRAILING_COMMENT.search(line.text)):
+        elif hashed and (match := TRAILING_COMMENT.search(line.text)):
             text = match.group("text")
         else:
             continue
