@@ -127,6 +127,15 @@ def test_boilerplate_signals(file: str, added: list[str], removed: list[str], re
         ("src/pkg/newsfragments/1234.bugfix", ["Fixed the widget."], [], "changelog fragment"),
         ("changelog.d/20240101_fix.md", ["- Fixed the widget."], [], "changelog fragment"),
         ("changes/77.feature", ["Adds a knob."], [], "changelog fragment"),
+        ("CHANGES/6227.bugfix", ["Stop sending credentials."], [], "changelog fragment"),
+        ("SECURITY.md", [], ["| 2.7 | yes |"], "documentation"),
+        ("README.mkd", ["Release 5.0"], ["Release 4.0"], "documentation"),
+        (
+            "pkg/version.py",
+            ["version = (4, 1, 2)", 'release_date = "2019.10.03"'],
+            ["version = (4, 1, 1)", 'release_date = "2019.05.25"'],
+            "version bump",
+        ),
     ],
 )
 def test_skip_shapes(file: str, added: list[str], removed: list[str], reason: str) -> None:
@@ -228,6 +237,30 @@ def test_removing_a_safety_check_is_review_even_as_a_pure_deletion() -> None:
     )
     assert classify(unlocked, PLAIN).category == "review"
     assert category("old.py", [], ["def legacy():", "    return 1"]) == "skip"
+
+
+def test_code_replaced_by_blank_lines_is_code_taken_out() -> None:
+    script = ["  var params = ${str(request.params)|n}", "  console.log(params)"]
+    hunk = make_hunk("app/templates/list.html", 290, [""], script)
+    result = classify(hunk, ClassifyContext(title="Fix two reflected XSS vulnerabilities"))
+    assert result.category == "review"
+    assert "code taken out under a security title (XSS)" in result.reasons[0]
+    assert classify(make_hunk("app/templates/list.html", 290, [""], [" "]), PLAIN).reasons == (
+        "only blank lines added",
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "lib/Crypto/SelfTest/Hash/common.py",
+        "src/borg/testsuite/archiver.py",
+        "app/testing/views.py",
+    ],
+)
+def test_test_folders_of_other_names_hold_tests(path: str) -> None:
+    result = classify(make_hunk(path, 3, ["    assert check(token)"]), PLAIN)
+    assert "test code" in " ".join(result.reasons)
 
 
 def test_a_formatter_reflow_is_whitespace_only_outside_python() -> None:
