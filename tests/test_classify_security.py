@@ -249,6 +249,8 @@ def test_removed_docstring_lines_are_read_in_the_old_version() -> None:
     assert classify(gone, titled).reasons == ("docstring or comment-only change",)
     code = replace(titled, removed_code={4: "frame_ancestors = 'self'"})
     assert classify(gone, code).category == "review"  # code taken out under a security title
+    blank = docs_hunk(source, 6, [""], [])
+    assert classify(blank, read).reasons == ("only blank lines added",)
 
 
 def test_a_line_moved_into_a_block_under_a_new_comment_is_code() -> None:

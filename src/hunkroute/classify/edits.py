@@ -70,10 +70,12 @@ def skip_reason(
         return "changelog fragment"
     if _documentation(hunk.file, name):
         return "documentation file"
-    if all(not line.text.strip() for line in hunk.added):  # code left blank is code taken out
-        if hunk.language == "python" and removed_code is not None and not removed_code:
-            return DOCS_ONLY
-        return PURE_DELETION if not hunk.added or removed else "only blank lines added"
+    if all(not line.text.strip() for line in hunk.added):  # nothing but blank lines added
+        if removed:  # code taken out, blank lines left: a deletion
+            return PURE_DELETION
+        if removed_code is not None and any(x.text.strip() for x in hunk.removed):
+            return DOCS_ONLY  # the old version says none of it was code
+        return "only blank lines added" if hunk.added else PURE_DELETION
     if (
         hunk.removed
         and _normalised(hunk.added, hunk.language) == _normalised(hunk.removed, hunk.language)
