@@ -504,6 +504,46 @@ def test_a_comment_that_names_security_work_is_review(added: list[str], named: b
     assert (result.category == "review") == named
 
 
+def test_a_check_added_beside_an_existing_one_is_new() -> None:
+    old = ["    return '\\n' not in value and '\\r' not in value"]
+    new = [
+        "    return ('\\n' not in value and '\\r' not in value and",
+        "            '\\x00' not in value)",
+    ]
+    result = classify(make_hunk("pkg/keys.py", 40, new, old), PLAIN)
+    assert "CR/LF or control-character check (line 41)" in result.reasons
+
+
+@pytest.mark.parametrize(
+    ("added", "reason"),
+    [
+        (["        self.assert_no_newline(session_id)"], "guard call added"),
+        (
+            ["        if secret and not self.is_valid_passphrase(secret):",
+             "            raise ValueError('Invalid passphrase')"],
+            "input rejected by a validator",
+        ),
+        (
+            ["DISALLOW_FUNCTIONS = {", "    eval,", "    os.system,", "}"],
+            "edits the allow/deny list DISALLOW_FUNCTIONS",
+        ),
+    ],
+)  # fmt: skip
+def test_guards_validators_and_deny_lists_of_other_spellings_are_review(
+    added: list[str], reason: str
+) -> None:
+    result = classify(make_hunk("pkg/handler.py", 60, added), PLAIN)
+    assert result.category == "review" and reason in " ".join(result.reasons)
+
+
+def test_a_test_assertion_or_a_signature_is_no_guard() -> None:
+    test = classify(make_hunk("pkg/handler.py", 3, ["        self.assertEqual(a, b)"]), PLAIN)
+    assert "guard call" not in " ".join(test.reasons)
+    signature = ["def configure(", "    allowed: list[str],", "    limit: int,", "):"]
+    result = classify(make_hunk("pkg/handler.py", 3, signature), PLAIN)
+    assert "allow/deny list" not in " ".join(result.reasons)
+
+
 def test_a_route_decorator_is_not_an_access_check() -> None:
     result = classify(make_hunk("pkg/views.py", 30, ["    @auth.route('/login')"]), PLAIN)
     assert "access check" not in " ".join(result.reasons)

@@ -61,7 +61,11 @@ BOUNDED_READ = re.compile(r"\.(read|readline|recv|readlines)\(\s*[\w.]+")
 # a regex string anchored at its start or end: ``r"^…``, ``…$")``, ``…\Z"``
 ANCHOR = re.compile(r"\br[\"']\^|\$[\"']\)|\\[AZz][\"')]")
 # a literal that is an item of a collection: ``"javascript:",`` or ``"x": 1,``
-ITEM = re.compile(r"^\s*([rbuRBU]?[\"'][^\"']*[\"']|-?\d[\w.]*)\s*(:\s*\S.*)?,?\s*$")
+ITEM = re.compile(
+    r"^\s*([rbuRBU]?[\"'][^\"']*[\"']|-?\d[\w.]*|[A-Za-z_][\w.]*)\s*(:\s*\S.*)?,\s*$|"
+    r"^\s*([rbuRBU]?[\"'][^\"']*[\"']|-?\d[\w.]*)\s*(:\s*\S.*)?\s*$"
+)
+CLOSER = re.compile(r"^\s*[\]})]+,?\s*$")
 COLLECTION = re.compile(r"^\s*(self\.)?(?P<name>\w+)\s*(:[^=]+)?=\s*[\w.]*[\[({]")
 DEFAULT = re.compile(r"\b(\w+)\s*(?::[^=,()]+)?=\s*([^,()]+)")
 IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
@@ -119,9 +123,9 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"^\s*(self\.)?_?\w*(trusted|untrusted|trust)\w*\s*(:[^=\n]+)?=[^=]"),
         (2.5, "lock taken", "lock mutex acquire(",
          r"\bwith\s+[\w.]*(lock|Lock|mutex)\w*\s*:|\.acquire\("),
-        (2.5, "guard call added", "check verify validat authori authenti sanitiz escape",
+        (2.5, "guard call added", "check verify validat authori authenti sanitiz escape assert_",
          r"^\s*(await\s+)?([\w.]+\.)?_?(check|verify|validate|authori[sz]e|authenticate|"
-         r"sanitize|escape)_?\w*\(.*\)\s*$"),
+         r"sanitize|escape|assert_(?=\w))_?\w*\(.*\)\s*$"),
         (1.5, "guard call added", "ensure require",
          r"^\s*(await\s+)?([\w.]+\.)?_?(ensure|require)_\w*\(.*\)\s*$"),
         (2.5, "limit check call", "check validat guard enforce",
@@ -133,6 +137,9 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
         (2.5, "input rejected when it matches a pattern", "search( match(",
          r"\bif\s+(not\s+)?[\w.]*\.(search|match|fullmatch)\(.*\)(\s+is\s+(not\s+)?None)?:"
          r"\s*\n\s*raise\b"),
+        (2.5, "input rejected by a validator", "is_valid is_safe valid check verif allowed",
+         r"\b(if|elif)\b[^\n]*\bnot\s+([\w.]+\.)?_?(is_valid|is_safe|is_allowed|valid|validate|"
+         r"check|verify)\w*\([^\n]*:\s*\n\s*raise\b"),
         (2.5, "new size/count limit that raises", "len( size count length width height depth",
          r"\b(if|elif)\b[^\n]*\b(len\(|\w*(size|count|length|width|height|depth)\b)[^\n]*"
          r"(>=?|<=?)\s*(\d{2,}|[A-Z_][A-Z0-9_]{2,})\b[^\n]*:\s*\n(\s*\w+\s*=.*\n)?\s*raise\b"),
@@ -184,7 +191,7 @@ CONSTANT_WORDS = (
 )  # fmt: skip
 # a new UPPER_CASE constant named like a limit, an allow/deny list or a trust setting
 LIMIT_CONSTANT = re.compile(
-    r"^\s*(_*[A-Z0-9_]*(?<![A-Z0-9])(MAX|LIMIT|ALLOWED|ALLOW|FORBIDDEN|DENY|DENIED|BLOCKED|"
+    r"^\s*(_*[A-Z0-9_]*(?<![A-Z0-9])(MAX|LIMIT|DISALLOWED|DISALLOW|ALLOWED|ALLOW|FORBIDDEN|DENY|DENIED|BLOCKED|"
     r"TRUSTED|SAFE|UNSAFE|HARMFUL|DANGEROUS|BANNED|PERMITTED)(?![a-z0-9])[A-Z0-9_]*)"
     r"\s*(:[^=\n]+)?=\s*\S",
     re.MULTILINE,
@@ -272,9 +279,9 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
     before = "\n".join(line.text for line in removed)
     lowered = text.lower()
     out = [
-        Signal(REVIEW, weight, reason, _number(added, text, match.start()))
-        for match, weight, reason, _ in _shape_matches(text, lowered)
-        if match.group(0) not in before
+        Signal(REVIEW, weight, reason, _number(added, text, new.start()))
+        for match, weight, reason, pattern in _shape_matches(text, lowered)
+        if (new := _new_match(match, pattern, text, before)) is not None
     ]
     out += _regex_semantics(added, text, before)
     if any(word in lowered for word in CONSTANT_WORDS) and (
@@ -291,6 +298,16 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
             )
         )
     return out
+
+
+def _new_match(
+    match: re.Match[str], pattern: re.Pattern[str], text: str, before: str
+) -> re.Match[str] | None:
+    """The first match (``match`` or a later one) that the removed lines did not have: a NUL
+    check added beside an existing CR/LF check is new."""
+    if match.group(0) not in before:
+        return match
+    return next((m for m in pattern.finditer(text, match.end()) if m.group(0) not in before), None)
 
 
 def renamed_shapes(renamed: dict[str, str], added: Lines, removed: Lines) -> list[Signal]:
@@ -371,13 +388,15 @@ def _number(lines: Lines, text: str, offset: int) -> int:
 
 
 def list_signal(context: Lines, added: Lines) -> Signal | None:
-    """Items added to a collection named like an allow/deny list or a limit table.
+    """Items added to a collection named like an allow/deny list or a limit table (a literal
+    rewritten over several lines brings its opening and closing lines along).
 
     The name is on the nearest line before the items that opens the collection.
     """
-    if not added or not all(ITEM.match(x.text) for x in added):
+    items = [x for x in added if not COLLECTION.match(x.text) and not CLOSER.match(x.text)]
+    if not items or not all(ITEM.match(x.text) for x in items):
         return None
-    first = added[0].number
+    first = items[0].number
     opener = [x for x in context if x.number < first and COLLECTION.match(x.text)]
     if not opener:
         return None
