@@ -137,7 +137,7 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
         (2.5, "input rejected when it matches a pattern", "search( match(",
          r"\bif\s+(not\s+)?[\w.]*\.(search|match|fullmatch)\(.*\)(\s+is\s+(not\s+)?None)?:"
          r"\s*\n\s*raise\b"),
-        (2.5, "input rejected by a validator", "is_valid is_safe valid check verif allowed",
+        (2.5, "input rejected by a validator", "raise",
          r"\b(if|elif)\b[^\n]*\bnot\s+([\w.]+\.)?_?(is_valid|is_safe|is_allowed|valid|validate|"
          r"check|verify)\w*\([^\n]*:\s*\n\s*raise\b"),
         (2.5, "new size/count limit that raises", "len( size count length width height depth",
@@ -393,8 +393,13 @@ def list_signal(context: Lines, added: Lines) -> Signal | None:
 
     The name is on the nearest line before the items that opens the collection.
     """
-    items = [x for x in added if not COLLECTION.match(x.text) and not CLOSER.match(x.text)]
-    if not items or not all(ITEM.match(x.text) for x in items):
+    items = []
+    for line in added:  # most hunks fail on their first line
+        if ITEM.match(line.text):
+            items.append(line)
+        elif not _brackets_only(line.text):
+            return None
+    if not items:
         return None
     first = items[0].number
     opener = [x for x in context if x.number < first and COLLECTION.match(x.text)]
@@ -404,6 +409,14 @@ def list_signal(context: Lines, added: Lines) -> Signal | None:
     if not any(word in name.lower() for word in CONSTANT_WORDS):
         return None
     return Signal(REVIEW, 2.5, f"edits the allow/deny list {name}", first)
+
+
+def _brackets_only(text: str) -> bool:
+    """A line that opens a collection (``DENY = {``) or closes one (``}``)."""
+    end = text.rstrip()[-1:]
+    if end in ("[", "(", "{"):
+        return COLLECTION.match(text) is not None
+    return end in ("]", ")", "}", ",") and CLOSER.match(text) is not None
 
 
 def acts(added: Lines, removed: Lines) -> bool:
