@@ -153,7 +153,8 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
         (2.5, "access check added", "@ permission_classes declare",
          r"^\s*@[\w.]*(permission\w*|login_required|require\w*|auth\w*_required|csrf_protect|"
          r"staff_member_required|user_passes_test|protected|private|authori[sz]\w*|"
-         r"authenticated|token_required)\b|\bpermission_classes\s*=|\bdeclare(Private|Protected)\("),
+         r"authenticated|token_required)\b|\bpermission_classes\s*=|"
+         r"\bdeclare(Private|Protected)\("),
         (2.5, "protection switched off", "exempt verify= cert_none check_hostname allowany",
          LOOSENING.pattern),
         (2.0, "protection switched on", "require_csrf verify check_hostname autoescape",
@@ -191,8 +192,8 @@ CONSTANT_WORDS = (
 )  # fmt: skip
 # a new UPPER_CASE constant named like a limit, an allow/deny list or a trust setting
 LIMIT_CONSTANT = re.compile(
-    r"^\s*(_*[A-Z0-9_]*(?<![A-Z0-9])(MAX|LIMIT|DISALLOWED|DISALLOW|ALLOWED|ALLOW|FORBIDDEN|DENY|DENIED|BLOCKED|"
-    r"TRUSTED|SAFE|UNSAFE|HARMFUL|DANGEROUS|BANNED|PERMITTED)(?![a-z0-9])[A-Z0-9_]*)"
+    r"^\s*(_*[A-Z0-9_]*(?<![A-Z0-9])(MAX|LIMIT|DISALLOWED|DISALLOW|ALLOWED|ALLOW|FORBIDDEN|DENY|"
+    r"DENIED|BLOCKED|TRUSTED|SAFE|UNSAFE|HARMFUL|DANGEROUS|BANNED|PERMITTED)(?![a-z0-9])[A-Z0-9_]*)"
     r"\s*(:[^=\n]+)?=\s*\S",
     re.MULTILINE,
 )
