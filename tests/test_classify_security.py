@@ -157,6 +157,19 @@ def test_the_new_file_names_the_enclosing_function() -> None:
         (["    rsa_key_size: int = 2048,"], ["    rsa_key_size: int = 1024,"], "key size"),
         (["    client.set_missing_host_key_policy(paramiko.RejectPolicy())"],
          ["    client.set_missing_host_key_policy(paramiko.WarningPolicy())"], "host key policy"),
+        (["    @sensitive_post_parameters('password')", "    def login(request):"],
+         ["    def login(request):"], "secrets kept out of error reports"),
+        (["    workdir = utils.secure_mkdtemp()"], ["    workdir = tempfile.mkdtemp()"],
+         "hardening helper called"),
+        (["    if url.startswith('https://example.org/'):"],
+         ["    if url.startswith('https://example.org'):"], "URL prefix check changed"),
+        (["    parser.add_argument('--bind', default='127.0.0.1')"],
+         ["    parser.add_argument('--bind', default='0.0.0.0')"], "loopback interface only"),
+        (["from defusedxml import ElementTree"], ["from xml.etree import ElementTree"],
+         "hardened module: defusedxml"),
+        (["    if not re.match(  # at the start only", "        rb'(aux|nul)(\\.|$)', name, re.I"],
+         ["    if not re.search(", "        rb'^aux(\\..*)*$|^nul(\\..*)*$',", "        name,"],
+         "regex changed"),
     ],
 )  # fmt: skip
 def test_security_edit_shapes(added: list[str], removed: list[str], reason: str) -> None:
@@ -559,3 +572,35 @@ def test_code_taken_out_under_a_security_title_is_review_but_not_in_a_test() -> 
     assert classify(test, ClassifyContext(title="Fix CVE-2031-0002")).category == "skip"
     imports = make_hunk("app/validate.py", 1, [], ["import ipaddress"])
     assert classify(imports, ClassifyContext(title="Fix CVE-2031-0002")).category == "skip"
+
+
+def test_a_new_import_of_a_hardened_module_beside_the_old_ones_is_plumbing() -> None:
+    hunk = make_hunk("app/keys.py", 3, ["import hmac", "import json"], ["import json"])
+    assert classify(hunk, PLAIN).category == "boilerplate"
+
+
+def test_a_security_title_speaks_for_a_swap_to_a_name_the_code_already_has() -> None:
+    hunk = make_hunk(
+        "app/middleware.py",
+        40,
+        ["    response.csrf_checked = False"],
+        ["    request.csrf_checked = False"],
+    )
+    hunk = replace(hunk, context=(Line(38, "def process(self, request, response):"),))
+    plain = classify(hunk, ClassifyContext(title="Mark the right object"))
+    assert plain.category == "debugging"
+    result = classify(hunk, ClassifyContext(title="Fix the CSRF cookie not being set"))
+    assert result.category == "review"
+    assert any("PR title names security work (CSRF)" in r for r in result.reasons)
+    renamed = replace(hunk, context=())  # a name new to the code: a rename, title or not
+    assert classify(renamed, ClassifyContext(title="Fix CSRF")).category == "boilerplate"
+
+
+def test_a_reno_release_note_is_skipped_whatever_its_title() -> None:
+    hunk = make_hunk(
+        "releasenotes/notes/bug-1234-5d5ff4dbd590c911.yaml",
+        1,
+        ["security:", "  - |", "    Disallow the data file of qcow2 images."],
+    )
+    result = classify(hunk, ClassifyContext(title="Add release note for CVE-2031-0001"))
+    assert result == result.__class__("skip", ("release note",))

@@ -62,6 +62,10 @@ GENERIC = [
     "Replace pickle with JSON on the wire",
     "Use 128 bits of entropy for login tokens",
     "Bound the recursion depth of the decoder",
+    "Ensure form defaults are properly escaped",
+    "Fix high severity alerts for CodeQL",
+    "Forbid absolute names in archives",
+    "Disallow data files of disk images",
 ]
 # a leak of memory, threads or handles and a printed traceback are bugs, not security work
 NOT_SECURITY = [

@@ -57,10 +57,14 @@ def signals(
     return out
 
 
-def fix_signals(context: Around) -> list[Signal]:
+def fix_signals(context: Around, renamed: Signal) -> list[Signal]:
     """What the title and branch say of a fix, for an edit that renames a thing: in a fix PR
-    that is often the fix (the wrong variable, a misspelt keyword)."""
-    return list(titles.read_title(context.title, context.branch).fix)
+    that is often the fix (the wrong variable, a misspelt keyword). A title that names
+    security work speaks too when the new name is one the code already has (``renamed`` is
+    then a debugging signal): that swap is the fix, where a plain rename is plumbing."""
+    title = titles.read_title(context.title, context.branch)
+    strong = [title.strong] if title.strong is not None and renamed.category == DEBUGGING else []
+    return [*title.fix, *strong]
 
 
 def _corroborated(

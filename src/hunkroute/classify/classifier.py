@@ -165,7 +165,7 @@ def _code_signals(
             *_comment_signals(hunk),
         ]
         named = edits.rename_signal(renamed, added, hunk.context)
-        return weightier or [named, *around.fix_signals(_around(context))]
+        return weightier or [named, *around.fix_signals(_around(context), named)]
     text = "\n".join(line.text for line in added)
     found = patterns.other_signals(hunk.language, added, text)
     found += _review_signals(hunk, added, text)

@@ -20,6 +20,8 @@ Lines = tuple[Line, ...]
 CHANGELOG = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)", re.IGNORECASE)
 # towncrier/scriv-style fragments: one prose file per change (``newsfragments/123.bugfix``)
 FRAGMENT_DIR = re.compile(r"(?i:(^|/)(newsfragments?|news|changes|changelog\.d|changelog)/[^/]+$)")
+# reno's release notes: one YAML file of prose per change (``releasenotes/notes/x-5d5f.yaml``)
+RELEASE_NOTE = re.compile(r"(^|/)releasenotes/notes/[^/]+\.ya?ml$")
 # a version string, a version tuple, or a release date
 VERSION = re.compile(
     r"""^\s*["']?(__version__|\w*version|appVersion|\w*VERSION)["']?\s*[:=]"""
@@ -68,6 +70,8 @@ def skip_reason(
         return "changelog"
     if FRAGMENT_DIR.search(hunk.file) and language_of(hunk.file) in PROSE_LANGUAGES:
         return "changelog fragment"
+    if RELEASE_NOTE.search(hunk.file):
+        return "release note"
     if _documentation(hunk.file, name):
         return "documentation file"
     if all(not line.text.strip() for line in hunk.added):  # nothing but blank lines added

@@ -77,10 +77,17 @@ LOOSENING = re.compile(
 )
 # a regex literal: the pattern argument of an ``re`` call, or a raw string that reads as one
 REGEX_LITERAL = re.compile(
-    r"\bre\.(?:compile|match|search|fullmatch|sub|subn|split|findall|finditer)\(\s*[rbRB]*"
-    r"(?P<q1>[\"'])(?P<call>(?:\\.|(?!(?P=q1)).)*)(?P=q1)|"
-    r"\b[rR](?P<q2>[\"'])(?P<raw>(?:\\.|(?!(?P=q2)).)*?(?:\\[sdwSDWbBAZ]|\[\^|\(\?[:=!<P]|"
-    r"[.)\]][*+?]|\{\d+,)(?:\\.|(?!(?P=q2)).)*)(?P=q2)"
+    r"\bre\.(?:compile|match|search|fullmatch|sub|subn|split|findall|finditer)\("
+    r"\s*(?:#[^\n]*\n\s*)?[rbRB]*(?P<q1>[\"'])(?P<call>(?:\\.|(?!(?P=q1)).)*)(?P=q1)|"
+    r"\b(?:[bB]?[rR]|[rR][bB])(?P<q2>[\"'])(?P<raw>(?:\\.|(?!(?P=q2)).)*?"
+    r"(?:\\[sdwSDWbBAZ]|\[\^|\(\?[:=!<P]|[.)\]][*+?]|\{\d+,)(?:\\.|(?!(?P=q2)).)*)(?P=q2)"
+)
+# every interface, and the loopback one: a default listener narrowed from one to the other
+ANY_INTERFACE = re.compile(r"\b0\.0\.0\.0\b|[\"']::[\"']")
+LOOPBACK = re.compile(r"\b127\.0\.0\.1\b|\blocalhost\b|[\"']::1[\"']")
+# modules that are the safe stand-in for a standard one
+HARDENED_IMPORT = re.compile(
+    r"^\s*(from\s+|import\s+)(?P<module>defusedxml|secrets|hmac|bleach|markupsafe|shlex)\b"
 )
 SEPARATOR = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 SECTION_NAME = re.compile(r"\b(?:def|class)\s+(\w+)")
@@ -106,6 +113,12 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
         (2.0, "bounded regex quantifier", "{", r"[\"'].*\{\d+,\d+\}"),
         (2.5, "file created with explicit permissions", "os.open( o_excl",
          r"\bos\.open\(.*0o[0-7]{3}|O_EXCL"),
+        (2.5, "secrets kept out of error reports", "sensitive_",
+         r"^\s*@[\w.]*sensitive_(post_parameters|variables)\b"),
+        (2.0, "hardening helper called", "secure_ mkstemp(",
+         r"\bsecure_(?!filename\()\w+\(|\bmkstemp\("),
+        (2.5, "URL prefix check changed", "startswith(",
+         r"\.startswith\(\s*[rbuRBU]?[\"'](https?:)?//[^\"'\n]*[\"']"),
         (2.0, "output escaping added", "escape quote(",
          r"\b(html\.)?\w*escape\w*\(|\bquote(_plus)?\("),
         (2.5, "cryptographically secure randomness", "secrets. urandom systemrandom",
@@ -273,13 +286,14 @@ def section_names(section: str) -> tuple[str, ...]:
 
 def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
     """Security edit shapes in the added lines that the removed lines did not have."""
+    before = "\n".join(line.text for line in removed)
+    out = swapped_for_hardened(added, removed, before)
     added = tuple(line for line in added if not IMPORT.match(line.text))
     if not added:
-        return []
+        return out
     text = "\n".join(line.text for line in added)
-    before = "\n".join(line.text for line in removed)
     lowered = text.lower()
-    out = [
+    out += [
         Signal(REVIEW, weight, reason, _number(added, text, new.start()))
         for match, weight, reason, pattern in _shape_matches(text, lowered)
         if (new := _new_match(match, pattern, text, before)) is not None
@@ -298,6 +312,26 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
                 hint=True,
             )
         )
+    return out
+
+
+def swapped_for_hardened(added: Lines, removed: Lines, before: str) -> list[Signal]:
+    """An edit that swaps the risky thing for its safe one: a listener moved off every
+    interface onto the loopback one, or an import of the standard parser or generator replaced
+    by the hardened one (``xml.etree`` → ``defusedxml``, ``random`` → ``secrets``). A new import
+    of a hardened module beside the old ones is plumbing for code elsewhere."""
+    out = []
+    if ANY_INTERFACE.search(before) and not any(ANY_INTERFACE.search(x.text) for x in added):
+        if line := next((x for x in added if LOOPBACK.search(x.text)), None):
+            out.append(Signal(REVIEW, 2.5, "listens on the loopback interface only", line.number))
+    kept = {x.text.strip() for x in added}
+    if any(IMPORT.match(x.text) and x.text.strip() not in kept for x in removed):
+        for line in added:
+            module = HARDENED_IMPORT.match(line.text)
+            if module is not None and module.group("module") not in before:
+                reason = f"swapped for a hardened module: {module.group('module')}"
+                out.append(Signal(REVIEW, 2.5, reason, line.number))
+                break
     return out
 
 
@@ -374,7 +408,7 @@ def _needles_in(lowered: str) -> set[str]:
 
 
 def _regexes(text: str) -> set[str]:
-    if "re." not in text and "r'" not in text and 'r"' not in text:
+    if "re." not in text and "r'" not in text and 'r"' not in text and "rb" not in text:
         return set()
     return {m.group("call") or m.group("raw") for m in REGEX_LITERAL.finditer(text)}
 

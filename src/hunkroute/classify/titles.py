@@ -64,8 +64,8 @@ RESOURCE_LEAK = (
 )
 # generic words that name a protection or a flaw: alone they still lean to security work
 PROTECTIVE = (
-    r"\brace\b|thread[ -]safe|sandbox\w*|\btrust\w*|\bsafety\b|\bforbidden\b|\brestrict\w*|"
-    r"\bharden\w*|\benforc\w*|\btighten\w*|"
+    r"\brace\b|thread[ -]safe|sandbox\w*|\btrust\w*|\bsafety\b|\bforbid\w*|\bdisallow\w*|"
+    r"\brestrict\w*|\bharden\w*|\benforc\w*|\btighten\w*|\bCodeQL\b|\bcode[ -]scanning\b|"
     rf"{RESOURCE_LEAK}\bleak\w*|\bexpos(e|es|ed|ing|ure)\b|\bmask\w*|\bpollut\w*|\bisolat\w*|"
     r"\bpermission\w*|\bsecure\b|\bprotect\w*|\babus(e|es|ed|ing)\b|\bACLs?\b|"
     r"\baccess checks?\b|\bbleach\b|\bclean (the )?html\b|\bguard\w*|"
@@ -74,7 +74,7 @@ PROTECTIVE = (
 # generic words that name a feature area (limits, sessions, TLS, escaping, pickling): the
 # everyday vocabulary of many projects, security work only beside evidence in the hunk
 AREA = (
-    r"\bescap(e|es|ing)\b|\bauth(entication|orization|orize|enticate)?\b|\bTLS\b|"
+    r"\bescap(e|es|ed|ing)\b|\bauth(entication|orization|orize|enticate)?\b|\bTLS\b|"
     r"\bcertificate|control char\w*|line feed|carriage return|\breferr?er\b|"
     r"\b(full|prefix|partial) match\w*|\bfullmatch\b|\bvalidat\w*|\bverif\w*|"
     r"\bsecrets?\b|\bsession\b|\bcookies?\b|\borigin\b|\bCORS\b|\blimit\w*|\boverflow\w*|"
