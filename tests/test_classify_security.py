@@ -604,3 +604,40 @@ def test_a_reno_release_note_is_skipped_whatever_its_title() -> None:
     )
     result = classify(hunk, ClassifyContext(title="Add release note for CVE-2031-0001"))
     assert result == result.__class__("skip", ("release note",))
+
+
+def test_a_reflowed_signature_under_a_security_title_is_layout_only() -> None:
+    context = ClassifyContext(title="Prevent symlink traversal in the share view")
+    reflowed = make_hunk(
+        "app/share.py",
+        303,
+        ["    def send(self, path, size):"],
+        ["    def send(", "        self, path, size", "    ):"],
+    )
+    assert classify(reflowed, context) == classify(reflowed, PLAIN)
+    assert classify(reflowed, context).reasons == ("layout-only change",)
+    comma = make_hunk(
+        "app/convert.py", 727, ["        'prefix': prefix,"], ["        'prefix': prefix"]
+    )
+    inside = replace(comma, context=(Line(728, "    }"),))
+    assert classify(inside, context).category == "skip"
+    outside = replace(comma, context=(Line(728, "    run(prefix)"),))  # a tuple now
+    assert classify(outside, context).category == "review"
+
+
+def test_a_renamed_validator_is_not_a_removed_guard() -> None:
+    context = ClassifyContext(title="Merge commit from fork")
+    renamed = make_hunk(
+        "app/views.py",
+        395,
+        ["        validate_query_cost_and_depth(schema, document, limit)"],
+        ["        validate_query_cost(schema, document)"],
+    )
+    assert not any("removes" in r for r in classify(renamed, context).reasons)
+    dropped = make_hunk(
+        "app/views.py",
+        395,
+        ["        run(schema, document)"],
+        ["        validate_query_cost(schema, document)", "        run(schema, document)"],
+    )
+    assert any("removes a guard" in r for r in classify(dropped, context).reasons)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from hunkroute.classify.syntax import read_facts, removed_code
+import pytest
+
+from hunkroute.classify.syntax import read_facts, removed_code, same_code
 from hunkroute.config.schema import FilesConfig
 from hunkroute.diff.unified import parse
 from hunkroute.model import Hunk
@@ -85,3 +87,24 @@ def test_an_old_version_that_does_not_parse_gives_nothing() -> None:
     old = OLD.replace('    """Old helper.', "    '''Old helper.")
     hunks = changes(old, NEW)
     assert removed_code(NEW.splitlines(), hunks[1:]) == {}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "in_brackets", "same"),
+    [
+        (["def generate(", "    self, path, size", "):"], ["def generate(self, path, size):"],
+         False, True),
+        (["'prefix': prefix"], ["'prefix': prefix,"], True, True),
+        (["x = 1"], ["x = 1,"], False, False),  # a tuple now
+        (['names = ("a")'], ['names = ("a",)'], False, False),  # a one-item tuple
+        (['names = ("a", "b")'], ['names = ("a", "b",)'], False, True),
+        (["values = [1, 2]"], ["values = [1, 2,]"], False, True),
+        (["if a:", "    b()", "c()"], ["if a:", "    b()", "    c()"], False, False),
+        (["call(a, b)"], ["call(b, a)"], False, False),
+        (['s = """open'], ['s = """open  '], False, False),  # no tokens to compare
+    ],
+)  # fmt: skip
+def test_same_code_laid_out_otherwise(
+    old: list[str], new: list[str], in_brackets: bool, same: bool
+) -> None:
+    assert same_code(old, new, in_brackets) is same

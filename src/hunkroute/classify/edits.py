@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from hunkroute.classify import syntax
 from hunkroute.classify.patterns import Signal, is_test_file
 from hunkroute.classify.syntax import SourceFacts
 from hunkroute.diff.unified import is_documentation, language_of
@@ -86,6 +87,8 @@ def skip_reason(
         and _in_place(hunk, hunk.added, hunk.removed)
     ):
         return "whitespace-only change"
+    if hunk.language == "python" and _reflowed(hunk):
+        return "layout-only change"
     if not added and not removed:
         return "comment-only change"
     if hunk.language == "python" and _docs_only(hunk, source, removed_code):
@@ -93,6 +96,36 @@ def skip_reason(
     if added and removed and all(VERSION.match(x.text) for x in added + removed):
         return "version bump"
     return None
+
+
+def _reflowed(hunk: Hunk) -> bool:
+    """Python lines re-flowed, or a trailing comma added where it changes nothing: the lines
+    after the hunk's last change tell whether they sit inside brackets (a closer comes next)."""
+    if not hunk.added or not hunk.removed:
+        return False
+    old = [x.text for x in hunk.removed]
+    new = [x.text for x in hunk.added]
+    if _squash("".join(old)).replace(",", "") != _squash("".join(new)).replace(",", ""):
+        return False  # most hunks: other characters changed
+    if not _one_block(hunk) or _indent(old[0]) != _indent(new[0]):
+        return False  # lines moved past others, or into another block
+    last = max(x.number for x in hunk.added)
+    after = next(
+        (x.text for x in sorted(hunk.context, key=lambda x: x.number) if x.number > last), ""
+    )
+    return syntax.same_code(old, new, after.lstrip()[:1] in (")", "]", "}"))
+
+
+def _one_block(hunk: Hunk) -> bool:
+    """The removed lines are one run, and the added lines one run in the same place."""
+    added = [x.number for x in hunk.added]
+    removed = [x.number for x in hunk.removed]
+    if added != list(range(added[0], added[0] + len(added))):
+        return False
+    if removed != list(range(removed[0], removed[0] + len(removed))):
+        return False
+    before = sum(1 for x in hunk.context if x.number < added[0])
+    return removed[0] == hunk.old_start + before
 
 
 def _documentation(path: str, name: str) -> bool:

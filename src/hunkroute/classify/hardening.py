@@ -39,6 +39,8 @@ REMOVED_GUARD = re.compile(
     r"^\s*@[\w.]*(check|require|protect|verify|validate|login_required|permission)\w*"
     r"|\b(?<!\.)(check|verify|validate|protect)_\w*\(|\bprotect(ion|s|ed)?\b"
 )
+# a guard called by name: another call of the same verb keeps it (a renamed validator)
+GUARD_CALL = re.compile(r"^(check|verify|validate|protect|sanitize)\w*\($")
 # a string literal that names who is allowed in
 ACCESS_VALUE = re.compile(
     r"(?i)^(deny\w*|allow\w*|none|all|owner\w*|owner_only|anonymous|everyone|authenticated|"
@@ -105,10 +107,19 @@ def removed_guards(removed: Lines, added_text: str) -> list[Signal]:
         match = REMOVED_GUARD.search(line.text) or SECURITY_ERROR.search(line.text)
         if match is None and BRANCH.match(line.text) and i + 1 < len(removed):
             match = RAISE.match(removed[i + 1].text) and BRANCH.match(line.text)
-        if match is not None and match.group(0).strip() not in added_text:
+        if match is not None and not _guard_kept(match.group(0).strip(), added_text):
             out.append(Signal(REVIEW, 2.5, f"removes a guard: {match.group(0).strip()}"))
             break
     return out
+
+
+def _guard_kept(guard: str, added_text: str) -> bool:
+    """The added lines keep the guard, or call one of the same kind under another name
+    (``validate_query_cost(`` → ``validate_query_cost_and_depth(``: a rename, not a removal)."""
+    if guard in added_text:
+        return True
+    verb = GUARD_CALL.match(guard)
+    return verb is not None and re.search(rf"\b(?<!\.){verb.group(1)}\w*\(", added_text) is not None
 
 
 def access_default(added: Lines, removed: Lines) -> Signal | None:
@@ -152,7 +163,7 @@ def removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
     out = []
     for line in hunk.removed:
         for match in SAFETY.finditer(line.text):
-            if match.group(0) not in added_text:
+            if not _guard_kept(match.group(0), added_text):
                 out.append(Signal(REVIEW, 2.5, f"removes {match.group(0)}", hunk.new_start))
         loosening = LOOSENING.search(line.text)
         if loosening is not None and loosening.group(0) not in added_text:

@@ -140,3 +140,59 @@ def _old_side(hunk: Hunk) -> list[str]:
     return [
         gone[n] if n in gone else next(kept) for n in range(hunk.old_start, hunk.old_start + size)
     ]
+
+
+def same_code(old: Sequence[str], new: Sequence[str], in_brackets: bool) -> bool:
+    """Whether two runs of Python lines say the same thing laid out otherwise: a call re-flowed
+    over several lines, or a trailing comma added or dropped where it changes nothing (before
+    a closing ``]`` or ``}``, before a ``)`` whose group has another comma, or at the end of
+    lines that sit inside brackets: ``in_brackets``). A one-item tuple's comma is code."""
+    if not old or not new:
+        return False
+    old_tokens, new_tokens = _code_tokens(old, in_brackets), _code_tokens(new, in_brackets)
+    return old_tokens is not None and old_tokens == new_tokens
+
+
+def _code_tokens(lines: Sequence[str], in_brackets: bool) -> list[tuple[int, str]] | None:
+    indent = min(len(x) - len(x.lstrip()) for x in lines if x.strip())
+    text = "".join(x[indent:] + "\n" for x in lines)
+    try:
+        tokens = [
+            t
+            for t in tokenize.generate_tokens(io.StringIO(text).readline)
+            if t.type not in (tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER)
+        ]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    out: list[tuple[int, str]] = []
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if token.string == "," and _layout_comma(tokens, i, following, in_brackets):
+            continue
+        out.append((token.type, token.string))
+    return out
+
+
+def _layout_comma(
+    tokens: list[tokenize.TokenInfo],
+    at: int,
+    following: tokenize.TokenInfo | None,
+    in_brackets: bool,
+) -> bool:
+    if following is None or following.type in (tokenize.NEWLINE, tokenize.DEDENT):
+        return in_brackets
+    if following.string in ("]", "}"):
+        return True
+    if following.string != ")":
+        return False
+    depth = 0
+    for token in reversed(tokens[:at]):  # another comma in the same group: not a 1-tuple
+        if token.string in (")", "]", "}"):
+            depth += 1
+        elif token.string in ("(", "[", "{"):
+            if depth == 0:
+                return False
+            depth -= 1
+        elif token.string == "," and depth == 0:
+            return True
+    return False
