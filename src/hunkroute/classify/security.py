@@ -320,7 +320,9 @@ def swapped_for_hardened(added: Lines, removed: Lines, before: str) -> list[Sign
     interface onto the loopback one, or an import of the standard parser or generator replaced
     by the hardened one (``xml.etree`` → ``defusedxml``, ``random`` → ``secrets``). A new import
     of a hardened module beside the old ones is plumbing for code elsewhere."""
-    out = []
+    out: list[Signal] = []
+    if "0.0" not in before and "::" not in before and "import" not in before:
+        return out  # most hunks: no address or import to swap (a scan, not a regex per line)
     if ANY_INTERFACE.search(before) and not any(ANY_INTERFACE.search(x.text) for x in added):
         if line := next((x for x in added if LOOPBACK.search(x.text)), None):
             out.append(Signal(REVIEW, 2.5, "listens on the loopback interface only", line.number))
