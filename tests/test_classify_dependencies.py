@@ -70,6 +70,14 @@ def test_pins_in_a_config_file_are_a_dependency_change() -> None:
     )
 
 
+def test_a_pin_given_to_a_bare_requirement_is_a_dependency_change() -> None:
+    old = '[project.optional-dependencies]\ndev = [\n    "fakefs",\n    "pytest",\n]\n'
+    new = old.replace('"fakefs"', '"fakefs>=6.1.6"')
+    assert category("pyproject.toml", old, new) == ("boilerplate", ("dependency change",))
+    names = old.replace('"fakefs"', '"otherfs"')  # no pin on either side: not a pin change
+    assert category("pyproject.toml", old, names)[1] != ("dependency change",)
+
+
 def test_a_code_file_named_like_a_changelog_is_not_documentation() -> None:
     assert not is_documentation("IPython/core/history.py")
     assert not is_documentation("app/news.py")

@@ -279,6 +279,7 @@ def test_a_line_moved_into_a_block_under_a_new_comment_is_code() -> None:
     [
         (["version_info = (3, 1, 0)"], ["version_info = (3, 0, 2)"]),
         (['__releasedate__ = "20310102"'], ['__releasedate__ = "20301201"']),
+        (["ver = (3, 19, 18)"], ["ver = (3, 19, 17)"]),
     ],
 )
 def test_version_tuples_and_release_dates_are_version_bumps(
@@ -641,3 +642,23 @@ def test_a_renamed_validator_is_not_a_removed_guard() -> None:
         ["        validate_query_cost(schema, document)", "        run(schema, document)"],
     )
     assert any("removes a guard" in r for r in classify(dropped, context).reasons)
+
+
+def test_json_changelog_fragments_are_skipped() -> None:
+    hunk = make_hunk(
+        ".changes/next-release/1234-bugfix-tar-4852.json",
+        1,
+        ["{", '  "type": "bugfix",', '  "description": "Reject absolute paths"', "}"],
+    )
+    result = classify(hunk, ClassifyContext(title="Fix path traversal in tar extraction"))
+    assert result.reasons == ("changelog fragment",)
+
+
+def test_a_deprecated_alias_swapped_for_the_same_function_is_a_rename() -> None:
+    hunk = make_hunk(
+        "app/utils.py",
+        16,
+        ["import warnings", "from shlex import quote"],
+        ["from pipes import quote"],
+    )
+    assert classify(hunk, PLAIN).category == "boilerplate"

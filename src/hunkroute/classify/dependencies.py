@@ -18,6 +18,8 @@ PIN = re.compile(
     r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(===?|~=|>=)\s*"
     r"(?P<version>\d[\w.!+*-]*)"
 )
+# a requirement named without a version (``"pyfakefs",`` in a list of extras): a pin's other side
+BARE_REQUIREMENT = re.compile(r"^[\"'][A-Za-z0-9][\w.-]*(\[[^\]]*\])?[\"'],?$")
 CONFIG_FILES = frozenset({"ini", "toml", "yaml"})
 SOURCE = re.compile(
     r"(^|\s)(--index-url|--extra-index-url|-i|--find-links|-f)(\s|=)|git\+|https?://"
@@ -38,11 +40,12 @@ def classify_file(hunk: Hunk) -> Classification | None:
 
 def _pins_only(hunk: Hunk) -> bool:
     """A config file's hunk (``tox.ini`` deps, ``setup.cfg`` extras) that only changes pins."""
-    lines = [x for x in hunk.added + hunk.removed if x.text.strip()]
+    lines = [x.text.strip() for x in hunk.added + hunk.removed if x.text.strip()]
+    pinned = [bool(PIN.match(x.strip("\"',-").strip())) for x in lines]
     return (
         hunk.language in CONFIG_FILES
-        and bool(lines)
-        and all(PIN.match(x.text.strip().strip("\"',-").strip()) for x in lines)
+        and any(pinned)
+        and all(pin or BARE_REQUIREMENT.match(x) for x, pin in zip(lines, pinned, strict=True))
     )
 
 

@@ -21,6 +21,8 @@ Lines = tuple[Line, ...]
 CHANGELOG = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)", re.IGNORECASE)
 # towncrier/scriv-style fragments: one prose file per change (``newsfragments/123.bugfix``)
 FRAGMENT_DIR = re.compile(r"(?i:(^|/)(newsfragments?|news|changes|changelog\.d|changelog)/[^/]+$)")
+# fragments kept as JSON, one per change (``.changes/next-release/123-bugfix-x.json``)
+JSON_FRAGMENT_DIR = re.compile(r"(^|/)\.changes/(next-release|unreleased)/[^/]+\.json$")
 # reno's release notes: one YAML file of prose per change (``releasenotes/notes/x-5d5f.yaml``)
 RELEASE_NOTE = re.compile(r"(^|/)releasenotes/notes/[^/]+\.ya?ml$")
 # a version string, a version tuple, or a release date
@@ -28,7 +30,7 @@ VERSION = re.compile(
     r"""^\s*["']?(__version__|\w*version|appVersion|\w*VERSION)["']?\s*[:=]"""
     r"""\s*["']?v?\d+(\.\d+)+"""
     r"""[\w.+-]*["']?,?\s*$|"""
-    r"""^\s*_*(version(_?info)?|VERSION(_INFO)?)_*\s*=\s*\(\s*\d+(\s*,\s*(\d+|["'][\w.]*["']))+"""
+    r"""^\s*_*(version(_?info)?|ver|VERSION(_INFO)?)_*\s*=\s*\(\s*\d+(\s*,\s*(\d+|["'][\w.]*["']))+"""
     r"""\s*,?\s*\)\s*$|"""
     r"""^\s*_*(release_?date|date|RELEASE_?DATE)_*\s*=\s*["'][\d/.-]{6,10}["']\s*$"""
 )
@@ -70,6 +72,8 @@ def skip_reason(
     if CHANGELOG.match(name) and hunk.language in PROSE_LANGUAGES:  # not history.py
         return "changelog"
     if FRAGMENT_DIR.search(hunk.file) and language_of(hunk.file) in PROSE_LANGUAGES:
+        return "changelog fragment"
+    if JSON_FRAGMENT_DIR.search(hunk.file):
         return "changelog fragment"
     if RELEASE_NOTE.search(hunk.file):
         return "release note"

@@ -87,7 +87,7 @@ ANY_INTERFACE = re.compile(r"\b0\.0\.0\.0\b|[\"']::[\"']")
 LOOPBACK = re.compile(r"\b127\.0\.0\.1\b|\blocalhost\b|[\"']::1[\"']")
 # modules that are the safe stand-in for a standard one
 HARDENED_IMPORT = re.compile(
-    r"^\s*(from\s+|import\s+)(?P<module>defusedxml|secrets|hmac|bleach|markupsafe|shlex)\b"
+    r"^\s*(from\s+|import\s+)(?P<module>defusedxml|secrets|hmac|bleach|markupsafe)\b"
 )
 SEPARATOR = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 SECTION_NAME = re.compile(r"\b(?:def|class)\s+(\w+)")
