@@ -102,6 +102,7 @@ def test_an_old_version_that_does_not_parse_gives_nothing() -> None:
         (["if a:", "    b()", "c()"], ["if a:", "    b()", "    c()"], False, False),
         (["call(a, b)"], ["call(b, a)"], False, False),
         (['s = """open'], ['s = """open  '], False, False),  # no tokens to compare
+        (["    "], ["    ,"], False, False),  # a lone comma where a blank line was
     ],
 )  # fmt: skip
 def test_same_code_laid_out_otherwise(

@@ -71,9 +71,8 @@ def skip_reason(
     name = hunk.file.rpartition("/")[2]
     if CHANGELOG.match(name) and hunk.language in PROSE_LANGUAGES:  # not history.py
         return "changelog"
-    if FRAGMENT_DIR.search(hunk.file) and language_of(hunk.file) in PROSE_LANGUAGES:
-        return "changelog fragment"
-    if JSON_FRAGMENT_DIR.search(hunk.file):
+    prose = language_of(hunk.file) in PROSE_LANGUAGES
+    if (FRAGMENT_DIR.search(hunk.file) and prose) or JSON_FRAGMENT_DIR.search(hunk.file):
         return "changelog fragment"
     if RELEASE_NOTE.search(hunk.file):
         return "release note"

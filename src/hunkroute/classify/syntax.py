@@ -154,7 +154,7 @@ def same_code(old: Sequence[str], new: Sequence[str], in_brackets: bool) -> bool
 
 
 def _code_tokens(lines: Sequence[str], in_brackets: bool) -> list[tuple[int, str]] | None:
-    indent = min(len(x) - len(x.lstrip()) for x in lines if x.strip())
+    indent = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
     text = "".join(x[indent:] + "\n" for x in lines)
     try:
         tokens = [
@@ -164,22 +164,17 @@ def _code_tokens(lines: Sequence[str], in_brackets: bool) -> list[tuple[int, str
         ]
     except (tokenize.TokenError, SyntaxError):
         return None
-    out: list[tuple[int, str]] = []
-    for i, token in enumerate(tokens):
-        following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if token.string == "," and _layout_comma(tokens, i, following, in_brackets):
-            continue
-        out.append((token.type, token.string))
-    return out
+    # a comma is never the last token: a NEWLINE (or an error, for an open bracket) follows it
+    return [
+        (token.type, token.string)
+        for i, token in enumerate(tokens)
+        if token.string != "," or not _layout_comma(tokens, i, in_brackets)
+    ]
 
 
-def _layout_comma(
-    tokens: list[tokenize.TokenInfo],
-    at: int,
-    following: tokenize.TokenInfo | None,
-    in_brackets: bool,
-) -> bool:
-    if following is None or following.type in (tokenize.NEWLINE, tokenize.DEDENT):
+def _layout_comma(tokens: list[tokenize.TokenInfo], at: int, in_brackets: bool) -> bool:
+    following = tokens[at + 1]
+    if following.type in (tokenize.NEWLINE, tokenize.DEDENT):
         return in_brackets
     if following.string in ("]", "}"):
         return True
