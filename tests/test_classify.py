@@ -115,8 +115,10 @@ def test_boilerplate_signals(file: str, added: list[str], removed: list[str], re
         ("a.py", ["    if x:"], ["\tif x:"], "whitespace-only"),
         ("a.py", ["# better words"], ["# words"], "comment-only"),
         ("a.js", ["// better words"], ["// words"], "comment-only"),
+        ("conf/app.conf", ["# Default is * (any origin)"], ["# Default is *"], "comment-only"),
         ("a.py", ["", "   "], [], "blank"),
         ("a.py", ['__version__ = "1.3.0"'], ['__version__ = "1.2.9"'], "version bump"),
+        ("a.py", ['__version__ = "2.11.0~rc1"'], ['__version__ = "2.10.1"'], "version bump"),
         ("package.json", ['  "version": "2.0.0",'], ['  "version": "1.9.1",'], "version bump"),
         (
             ".bumpversion.cfg",

@@ -33,6 +33,9 @@ def with_section(hunk: Hunk, section: str) -> Hunk:
         "Fix path traversal in the download view",
         "Escape user names in the admin page (XSS)",
         "Use a constant-time comparison for webhook signatures",
+        "Prevent username enumeration in the login endpoint",
+        "fix: validate decoded redirect URL",
+        "fix(mysql): 安全类修复",
     ],
 )
 def test_a_security_title_raises_code_hunks_to_review(title: str) -> None:
@@ -167,6 +170,10 @@ def test_the_new_file_names_the_enclosing_function() -> None:
          ["    parser.add_argument('--bind', default='0.0.0.0')"], "loopback interface only"),
         (["from defusedxml import ElementTree"], ["from xml.etree import ElementTree"],
          "hardened module: defusedxml"),
+        (["    @limiter.limit('5 per minute')", "    def join(request):"], [],
+         "rate or resource limit put on a call"),
+        (["    @ratelimit(method='POST', limit=10, interval=5)"], [],
+         "rate or resource limit put on a call"),
         (["    if not re.match(  # at the start only", "        rb'(aux|nul)(\\.|$)', name, re.I"],
          ["    if not re.search(", "        rb'^aux(\\..*)*$|^nul(\\..*)*$',", "        name,"],
          "regex changed"),
@@ -203,11 +210,37 @@ def test_test_only_gate_findings_never_raise_a_test_hunk() -> None:
 def test_plumbing_lines() -> None:
     assert all(
         plumbing(line)
-        for line in ("import os", "    *,", "    limit: int = 10,", "    ) -> Body:", "x=x,")
+        for line in (
+            "import os",
+            "    *,",
+            "    limit: int = 10,",
+            "    ) -> Body:",
+            "x=x,",
+            "    self._seen = set()  # type: Set[bytes]  # needs self.lock",
+            "    self._last_status: dict[str, str] = {}",
+            "    self.body = None",
+            "    handler = make_handler(app, origins)",
+        )
     )
     assert not any(
-        plumbing(line) for line in ("    total = price * qty", "    self.body = None", "if x:")
+        plumbing(line)
+        for line in (
+            "    total = price * qty",
+            "    self.body = body.strip()",
+            "if x:",
+            "    text = strip_controls(text)",
+            "    self.limit = 100",
+        )
     )
+
+
+def test_state_that_starts_empty_is_plumbing_under_a_security_title() -> None:
+    hunk = make_hunk("app/peers.py", 205, ["        self._incoming = set()  # type: Set[bytes]"])
+    result = classify(hunk, ClassifyContext(title="limit max number of incoming peers"))
+    assert result.category == "boilerplate"
+    cleaned = make_hunk("app/reply.py", 155, ["        text = strip_controls(text)"])
+    titled = classify(cleaned, ClassifyContext(title="Sanitize against CR/LF in output"))
+    assert titled.category == "review"
 
 
 def docs_hunk(source: str, first: int, added: list[str], removed: list[str]) -> Hunk:
@@ -626,6 +659,25 @@ def test_a_reflowed_signature_under_a_security_title_is_layout_only() -> None:
     assert classify(outside, context).category == "review"
 
 
+def test_continuation_lines_indented_otherwise_are_layout_only() -> None:
+    context = ClassifyContext(title="Compare basic auth credentials in constant time")
+    arguments = ["debug=self.debug,", "status_code=status_code,", "trace=trace)"]
+    hunk = make_hunk(
+        "app/views.py",
+        51,
+        ["                    " + x for x in arguments],
+        ["                        " + x for x in arguments],
+    )
+    opener = (Line(50, "            self.render('error.html',"),)
+    opened = replace(hunk, context=opener, new_start=50, old_start=50)
+    assert classify(opened, context).reasons == ("layout-only change",)
+    statements = make_hunk(
+        "app/views.py", 51, ["        run(job)", "        done()"], ["    run(job)", "    done()"]
+    )
+    moved = replace(statements, context=(Line(50, "    if ready:"),), new_start=50, old_start=50)
+    assert classify(moved, context).category != "skip"
+
+
 def test_a_renamed_validator_is_not_a_removed_guard() -> None:
     context = ClassifyContext(title="Merge commit from fork")
     renamed = make_hunk(
@@ -652,6 +704,15 @@ def test_json_changelog_fragments_are_skipped() -> None:
     )
     result = classify(hunk, ClassifyContext(title="Fix path traversal in tar extraction"))
     assert result.reasons == ("changelog fragment",)
+
+
+def test_toml_changelog_fragments_of_the_next_release_are_skipped() -> None:
+    fragment = ["[[bugfixes]]", 'description = "Escape payloads in webhook examples"']
+    hunk = make_hunk("changes/unreleased/5298.webhook-escaping.toml", 1, fragment)
+    result = classify(hunk, ClassifyContext(title="Escape payloads in webhook examples"))
+    assert result.reasons == ("changelog fragment",)
+    released = make_hunk("changes/config.toml", 1, ['name = "x"'])
+    assert classify(released, PLAIN).category != "skip"
 
 
 def test_a_deprecated_alias_swapped_for_the_same_function_is_a_rename() -> None:

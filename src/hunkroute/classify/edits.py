@@ -21,15 +21,19 @@ Lines = tuple[Line, ...]
 CHANGELOG = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)", re.IGNORECASE)
 # towncrier/scriv-style fragments: one prose file per change (``newsfragments/123.bugfix``)
 FRAGMENT_DIR = re.compile(r"(?i:(^|/)(newsfragments?|news|changes|changelog\.d|changelog)/[^/]+$)")
-# fragments kept as JSON, one per change (``.changes/next-release/123-bugfix-x.json``)
-JSON_FRAGMENT_DIR = re.compile(r"(^|/)\.changes/(next-release|unreleased)/[^/]+\.json$")
+# fragments kept as data, one per change, in a folder of the next release's changes
+# (``.changes/next-release/123-bugfix-x.json``, ``changes/unreleased/5298.fix-x.toml``)
+PENDING_FRAGMENT = re.compile(
+    r"(?i:(^|/)\.?(changes|changelog\.d|newsfragments?)/(next-release|unreleased)/[^/]+"
+    r"\.(json|toml|ya?ml)$)"
+)
 # reno's release notes: one YAML file of prose per change (``releasenotes/notes/x-5d5f.yaml``)
 RELEASE_NOTE = re.compile(r"(^|/)releasenotes/notes/[^/]+\.ya?ml$")
 # a version string, a version tuple, or a release date
 VERSION = re.compile(
     r"""^\s*["']?(__version__|\w*version|appVersion|\w*VERSION)["']?\s*[:=]"""
     r"""\s*["']?v?\d+(\.\d+)+"""
-    r"""[\w.+-]*["']?,?\s*$|"""
+    r"""[\w.+~-]*["']?,?\s*$|"""
     r"""^\s*_*(version(_?info)?|ver|VERSION(_INFO)?)_*\s*=\s*\(\s*\d+(\s*,\s*(\d+|["'][\w.]*["']))+"""
     r"""\s*,?\s*\)\s*$|"""
     r"""^\s*_*(release_?date|date|RELEASE_?DATE)_*\s*=\s*["'][\d/.-]{6,10}["']\s*$"""
@@ -72,7 +76,7 @@ def skip_reason(
     if CHANGELOG.match(name) and hunk.language in PROSE_LANGUAGES:  # not history.py
         return "changelog"
     prose = language_of(hunk.file) in PROSE_LANGUAGES
-    if (FRAGMENT_DIR.search(hunk.file) and prose) or JSON_FRAGMENT_DIR.search(hunk.file):
+    if (FRAGMENT_DIR.search(hunk.file) and prose) or PENDING_FRAGMENT.search(hunk.file):
         return "changelog fragment"
     if RELEASE_NOTE.search(hunk.file):
         return "release note"
@@ -110,12 +114,19 @@ def _reflowed(hunk: Hunk) -> bool:
     new = [x.text for x in hunk.added]
     if _squash("".join(old)).replace(",", "") != _squash("".join(new)).replace(",", ""):
         return False  # most hunks: other characters changed
-    if not _one_block(hunk) or _indent(old[0]) != _indent(new[0]):
-        return False  # lines moved past others, or into another block
+    if not _one_block(hunk):
+        return False  # lines moved past others
+    context = sorted(hunk.context, key=lambda x: x.number)
+    if _indent(old[0]) != _indent(new[0]):
+        # lines moved into another block, unless they continue a bracket the line before
+        # opened: read with that line, their indentation is layout
+        first = hunk.added[0].number
+        before = next((x.text for x in reversed(context) if x.number < first), "")
+        if not _code_part(before).endswith(("(", "[", "{", ",")):
+            return False
+        old, new = [before, *old], [before, *new]
     last = max(x.number for x in hunk.added)
-    after = next(
-        (x.text for x in sorted(hunk.context, key=lambda x: x.number) if x.number > last), ""
-    )
+    after = next((x.text for x in context if x.number > last), "")
     return syntax.same_code(old, new, after.lstrip()[:1] in (")", "]", "}"))
 
 

@@ -42,13 +42,17 @@ PRIMITIVE = re.compile(
     r"verifier|nonce|salt|csrf\w*|xsrf\w*)"
 )
 PRIMITIVE_RENAMED = "security primitive renamed"
-# lines that pass things along: imports, signatures, parameters, ``self.x = x``, brackets
+# lines that pass things along: imports, signatures, parameters, ``self.x = x``, brackets,
+# and state that starts empty (``self._seen = set()``): the code that fills or checks it acts.
+# A value passed through a call in place (``text = strip_controls(text)``) is changed: it acts
 PLUMBING = re.compile(
     r"^\s*((from\s+\S+\s+)?import\s.*|(async\s+)?def\s.*|@[\w.]+.*|class\s.*|"
     r"\*{0,2}\w+(\s*:\s*[^=]+)?(\s*=\s*[\w.\"'-]+)?,|\w+\s*:\s*[^=]+(=\s*[\w.\"'-]+)?|"
     r"[\w.]+(\(\))?,?|\*,?|\w+=\w+,?|"
     r"self\.(?P<attr>\w+)\s*=\s*(?P=attr)|"
-    r"(return\s+|\w+\s*=\s*)?[\w.]+\(((\w+=)?\w++,?\s*)*\)?|"
+    r"self\.\w+\s*(:\s*[^=]+)?=\s*(None|0|False|\{\}|\[\]|\(\)|\"\"|''|"
+    r"([\w.]+\.)?(set|dict|list|defaultdict|OrderedDict|Counter|deque|Weak\w+)\([\w.]*\))|"
+    r"(return\s+|(?P<value>\w+)\s*=\s*(?![\w.]+\(\s*(?P=value)\s*\)))?[\w.]+\(((\w+=)?\w++,?\s*)*\)?|"
     r"[)\]}]+\s*(->\s*[^:]+)?:?,?|)\s*$"
 )
 BRANCH = re.compile(r"^\s*(if|elif)\b")
@@ -69,6 +73,7 @@ CLOSER = re.compile(r"^\s*[\]})]+,?\s*$")
 COLLECTION = re.compile(r"^\s*(self\.)?(?P<name>\w+)\s*(:[^=]+)?=\s*[\w.]*[\[({]")
 DEFAULT = re.compile(r"\b(\w+)\s*(?::[^=,()]+)?=\s*([^,()]+)")
 IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
+QUOTE = re.compile(r"[\"']")
 # settings that switch a protection off: taking one out is a fix, adding one is risk
 LOOSENING = re.compile(
     r"\b\w*csrf_exempt\b|@\w*_exempt\b|\bverify\s*=\s*False\b|\bCERT_NONE\b|"
@@ -168,6 +173,10 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"staff_member_required|user_passes_test|protected|private|authori[sz]\w*|"
          r"authenticated|token_required)\b|\bpermission_classes\s*=|"
          r"\bdeclare(Private|Protected)\("),
+        # a rate limit or a resource sandbox put on an endpoint or a fetch
+        (2.5, "rate or resource limit put on a call", "limit throttl sandbox",
+         r"^\s*@[\w.]*(rate_?limit\w*|limiter\.limit|throttl\w*|sandbox\w*)\b|"
+         r"\bthrottle_classes\s*="),
         (2.5, "protection switched off", "exempt verify= cert_none check_hostname allowany",
          LOOSENING.pattern),
         (2.0, "protection switched on", "require_csrf verify check_hostname autoescape",
@@ -416,8 +425,10 @@ def _regexes(text: str) -> set[str]:
 
 
 def plumbing(text: str) -> bool:
-    """A line that only passes something along (see ``PLUMBING``)."""
-    return bool(PLUMBING.match(text))
+    """A line that only passes something along (see ``PLUMBING``); a trailing comment (``# type:
+    Dict[str, int]``, ``# needs self.lock``) does not make it act."""
+    code, hash_, _ = text.partition("#")
+    return bool(PLUMBING.match(code if hash_ and not QUOTE.search(code) else text))
 
 
 def _number(lines: Lines, text: str, offset: int) -> int:

@@ -39,7 +39,10 @@ STRONG = re.compile(
     r"\b(broken )?access control\b|\bimpersonat\w*|\bhijack\w*|\bsession fixation\b|"
     r"\bclickjack\w*|\bcross[ -](origin|site)\b|\bXXE\b|\bentity expansion\b|"
     r"\bbillion laughs\b|\bzip ?slip\b|\bTOCTOU\b|\bbrute[ -]?forc\w*|\binsecure\w*|"
-    r"\bdangerous\b|\bIDOR\b|insecure direct object)|"
+    r"\bdangerous\b|\bIDOR\b|insecure direct object|\b(user(name)?|account|email)s? enumeration\b|"
+    r"\b(validat\w*|check\w*|restrict\w*|safe)\W+(\w+\W+){0,3}?redirect\w*|"
+    # the same words in Chinese: security, vulnerability, injection, privilege escalation
+    r"安全|漏洞|注入|越权)|"
     r"^Merge (pull request|commit) from (GHSA-|fork\b)|^SEC:"
 )
 # a leak of memory, threads or handles is a resource bug; a leak of data is security work

@@ -33,8 +33,8 @@ LANGUAGES = {
     ".swift": "swift", ".scala": "scala", ".sh": "shell", ".bash": "shell", ".sql": "sql",
     ".html": "html", ".htm": "html", ".css": "css", ".scss": "css", ".vue": "vue",
     ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml", ".ini": "ini",
-    ".cfg": "ini", ".md": "markdown", ".mkd": "markdown", ".rst": "rst", ".txt": "text",
-    ".tf": "terraform",
+    ".cfg": "ini", ".conf": "ini", ".md": "markdown", ".mkd": "markdown", ".rst": "rst",
+    ".txt": "text", ".tf": "terraform",
     ".xml": "xml", ".lua": "lua", ".dart": "dart", ".ex": "elixir", ".exs": "elixir",
 }  # fmt: skip
 SPECIAL_NAMES = {"Dockerfile": "dockerfile", "Makefile": "make", "CHANGELOG": "markdown"}
