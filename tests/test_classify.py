@@ -68,6 +68,7 @@ def test_review_signals(file: str, added: list[str], reason: str) -> None:
         (["    if user is None:", "        return None"], [], "None"),
         (["    return rows[0] if rows else None"], ["    return rows[0]"], "return value"),
         (["    mid = (lo + hi) // 2"], ["    mid = (lo + hi) / 2"], "operator"),
+        (["    def values(self, default=None):"], ["    def values(self, default=[]):"], "small"),
     ],
 )
 def test_debugging_signals(added: list[str], removed: list[str], reason: str) -> None:
@@ -97,6 +98,8 @@ def test_the_learned_weights_raise_a_changed_limit_check_to_review() -> None:
         ("a.ts", ["export interface Item {", "  id: string;", "}"], [], "defin"),
         ("a.go", ['\t"strings"'], [], "imports"),
         ("c.yaml", ["timeout: 30", "retries: 2"], [], "configuration"),
+        ("a.py", ["def parse(data, size, depth=0):"], ["def parse(data, size):"], "defin"),
+        ("a.py", ["class Doc(ABC):"], ["class Doc:"], "defin"),
     ],
 )
 def test_boilerplate_signals(file: str, added: list[str], removed: list[str], reason: str) -> None:

@@ -58,6 +58,9 @@ def test_a_deleted_guard_is_not_a_pure_deletion() -> None:
     assert "removes a guard: @require_owner" in result.reasons[0]
     helper = ["def total(items):", "    return sum(items)"]
     assert classify(make_hunk("kit/views.py", 5, [], helper), PLAIN).category == "skip"
+    opened = classify(make_hunk("kit/monitor.py", 20, [], ["    @web.authenticated"]), PLAIN)
+    assert opened.category == "review"
+    assert "removes a guard: @web.authenticated" in opened.reasons[0]
 
 
 def test_a_deleted_if_raise_guard_is_review() -> None:

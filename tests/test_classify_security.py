@@ -71,6 +71,8 @@ def test_an_issue_number_alone_does_not_say_fix() -> None:
     assert not any("says fix" in r for r in reasons)
     cve = classify(hunk, ClassifyContext(title="Patch CVE-2031-0001")).reasons
     assert not any("says fix" in r for r in cve)
+    named = classify(hunk, ClassifyContext(title="Allow turning off the fix_notebook call"))
+    assert not any("says fix" in r for r in named.reasons)
 
 
 def test_new_validation_inside_a_security_boundary_is_review() -> None:
@@ -174,6 +176,8 @@ def test_the_new_file_names_the_enclosing_function() -> None:
          "rate or resource limit put on a call"),
         (["    @ratelimit(method='POST', limit=10, interval=5)"], [],
          "rate or resource limit put on a call"),
+        (["    html = markdown.markdown(text, safe_mode=True)"],
+         ["    html = markdown.markdown(text)"], "protection switched on"),
         (["    if not re.match(  # at the start only", "        rb'(aux|nul)(\\.|$)', name, re.I"],
          ["    if not re.search(", "        rb'^aux(\\..*)*$|^nul(\\..*)*$',", "        name,"],
          "regex changed"),

@@ -46,6 +46,7 @@ PROSE = re.compile(
 )
 CALL = re.compile(r"^[\w.]+\(.*\)$")  # ``self.close()`` fits PROSE, yet is code
 IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
+HEADER = re.compile(r"^\s*((async\s+)?def|class)\s")
 QUOTES = re.compile(r"[\"']")
 TOKEN = re.compile(r"\w+|[^\w\s]")
 NAME_ALREADY_HERE = "uses another name already in the code"
@@ -291,7 +292,7 @@ def edit_signals(added: Lines, removed: Lines) -> list[Signal]:
 def _pair_signal(old: str, new: Line) -> Signal | None:
     """A signal for one removed line replaced by one added line, when the edit is small."""
     a, b = _squash(old), _squash(new.text)
-    if a == b or (IMPORT.match(old) and IMPORT.match(new.text)):
+    if a == b or (IMPORT.match(old) and IMPORT.match(new.text)) or _extends(old, new.text):
         return None
     start = 0
     while start < min(len(a), len(b)) and a[start] == b[start]:
@@ -310,6 +311,15 @@ def _pair_signal(old: str, new: Line) -> Signal | None:
     if changed <= set("+-*/%&|^~"):
         return Signal(DEBUGGING, 2.0, "changed operator", new.number)
     return Signal(DEBUGGING, 1.0, "small edit to an expression", new.number)
+
+
+def _extends(old: str, new: str) -> bool:
+    """A ``def`` or ``class`` line that only gains parameters, annotations or bases: plumbing
+    for the code that uses them, where a changed default or order would change behaviour."""
+    if not (HEADER.match(old) and HEADER.match(new)):
+        return False
+    remaining = iter(TOKEN.findall(new))
+    return all(token in remaining for token in TOKEN.findall(old))  # in order
 
 
 def _squash(text: str) -> str:

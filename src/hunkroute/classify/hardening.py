@@ -13,7 +13,7 @@ import re
 
 from hunkroute.classify import patterns
 from hunkroute.classify.patterns import Signal
-from hunkroute.classify.security import BRANCH, LOOSENING
+from hunkroute.classify.security import ACCESS_DECORATOR, BRANCH, LOOSENING
 from hunkroute.model import REVIEW, Hunk, Line
 
 Lines = tuple[Line, ...]
@@ -34,9 +34,9 @@ SECURITY_ERROR = re.compile(
 RAISE = re.compile(r"^\s*raise\b")
 # what a refusing branch does: raise, or hand back nothing / False / an empty answer
 REFUSE = re.compile(r"^\s*(raise\b|return\s*(False|None|\"\"|''|)\s*$|abort\()")
-# a guard in removed lines: a checking decorator or call, or words of a protection
+# a guard in removed lines: a checking or access decorator or call, or words of a protection
 REMOVED_GUARD = re.compile(
-    r"^\s*@[\w.]*(check|require|protect|verify|validate|login_required|permission)\w*"
+    rf"^\s*@[\w.]*(check|require|protect|verify|validate)\w*|^\s*{ACCESS_DECORATOR}"
     r"|\b(?<!\.)(check|verify|validate|protect)_\w*\(|\bprotect(ion|s|ed)?\b"
 )
 # a guard called by name: another call of the same verb keeps it (a renamed validator)

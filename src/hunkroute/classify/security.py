@@ -80,6 +80,12 @@ LOOSENING = re.compile(
     r"\bcheck_hostname\s*=\s*False\b|\bAllowAny\b|\bautoescape\s*=\s*False\b|"
     r"\bresolve_entities\s*=\s*True\b|\ballow_pickle\s*=\s*True\b"
 )
+# a decorator that says who may call
+ACCESS_DECORATOR = (
+    r"@[\w.]*(permission\w*|login_required|require\w*|auth\w*_required|csrf_protect|"
+    r"staff_member_required|user_passes_test|protected|private|authori[sz]\w*|"
+    r"authenticated|token_required)\b"
+)
 # a regex literal: the pattern argument of an ``re`` call, or a raw string that reads as one
 REGEX_LITERAL = re.compile(
     r"\bre\.(?:compile|match|search|fullmatch|sub|subn|split|findall|finditer)\("
@@ -169,18 +175,16 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"\bnever_cache\b|\bno-store\b|\bpatch_vary_headers\(|[\"']Vary[\"']"),
         # a decorator or a declaration that says who may call (Zope's ``declarePrivate``)
         (2.5, "access check added", "@ permission_classes declare",
-         r"^\s*@[\w.]*(permission\w*|login_required|require\w*|auth\w*_required|csrf_protect|"
-         r"staff_member_required|user_passes_test|protected|private|authori[sz]\w*|"
-         r"authenticated|token_required)\b|\bpermission_classes\s*=|"
-         r"\bdeclare(Private|Protected)\("),
+         rf"^\s*{ACCESS_DECORATOR}|\bpermission_classes\s*=|\bdeclare(Private|Protected)\("),
         # a rate limit or a resource sandbox put on an endpoint or a fetch
         (2.5, "rate or resource limit put on a call", "limit throttl sandbox",
          r"^\s*@[\w.]*(rate_?limit\w*|limiter\.limit|throttl\w*|sandbox\w*)\b|"
          r"\bthrottle_classes\s*="),
         (2.5, "protection switched off", "exempt verify= cert_none check_hostname allowany",
          LOOSENING.pattern),
-        (2.0, "protection switched on", "require_csrf verify check_hostname autoescape",
-         r"\b(require_csrf|csrf_protect\w*|verify|check_hostname|autoescape)\s*=\s*True\b"),
+        (2.0, "protection switched on", "require_csrf verify check_hostname autoescape safe",
+         r"\b(require_csrf|csrf_protect\w*|verify|check_hostname|autoescape|safe_mode|safe)\s*=\s*"
+         r"True\b"),
         (2.5, "XML entity or DTD restriction", "forbid_ resolve_entities no_network defused",
          r"\bforbid_(dtd|entities|external)\b|\bresolve_entities\s*=\s*False|"
          r"\bno_network\s*=\s*True|\bdefusedxml\b"),

@@ -123,13 +123,13 @@ class TitleSignals:
 @lru_cache(maxsize=64)  # one PR's title is read for each of its hunks
 def read_title(title: str, branch: str) -> TitleSignals:
     """What the PR title and branch say: security work (strong or weak) and fixes."""
+    fix = []  # ``fix_notebook`` names a function, not a fix
+    if title and (match := FIX_TITLE.search(title)):
+        fix.append(Signal(DEBUGGING, 1.0, f"PR title says fix ({match.group(0)})"))
     title = title.replace("_", " ")  # ``generally_xss_unsafe``, ``csrf_exempt``: words too
     strong = STRONG.search(title) if title else None
     weak = WEAK.search(title) if title and strong is None else None
     alone = WEAK_ALONE.search(title) if weak is not None else None
-    fix = []
-    if title and (match := FIX_TITLE.search(title)):
-        fix.append(Signal(DEBUGGING, 1.0, f"PR title says fix ({match.group(0)})"))
     if branch and FIX_BRANCH.search(branch):
         fix.append(Signal(DEBUGGING, 1.0, f"branch {PurePosixPath(branch).as_posix()} says fix"))
     return TitleSignals(
