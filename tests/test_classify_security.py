@@ -675,6 +675,9 @@ def test_continuation_lines_indented_otherwise_are_layout_only() -> None:
     opener = (Line(50, "            self.render('error.html',"),)
     opened = replace(hunk, context=opener, new_start=50, old_start=50)
     assert classify(opened, context).reasons == ("layout-only change",)
+    # a gate finding on lines that only moved was there before the change
+    found = (Finding("app/views.py", 53, 53, "warning", "ruff", "B904", "raise from err"),)
+    assert classify(opened, replace(context, prescan=found)).reasons == ("layout-only change",)
     statements = make_hunk(
         "app/views.py", 51, ["        run(job)", "        done()"], ["    run(job)", "    done()"]
     )

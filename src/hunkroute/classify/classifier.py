@@ -104,7 +104,7 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
         found = hardening.removed_safety(hunk, "") + hardening.removed_guards(hunk.removed, "")
         found += around.removed_check(hunk, removed, _around(context))
         found += hardening.dangers_removed(hunk.language, (), removed)
-    if skip is not None and not found:
+    if skip is not None and (not found or skip in edits.SAME_CODE):
         return Classification(SKIP, (skip,))
     if hunk.added and skip != edits.PURE_DELETION:
         found += _code_signals(hunk, added, removed, context)

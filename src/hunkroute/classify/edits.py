@@ -52,6 +52,10 @@ TOKEN = re.compile(r"\w+|[^\w\s]")
 NAME_ALREADY_HERE = "uses another name already in the code"
 PURE_DELETION = "pure deletion"
 DOCS_ONLY = "docstring or comment-only change"
+WHITESPACE_ONLY = "whitespace-only change"
+LAYOUT_ONLY = "layout-only change"
+# the same code laid out otherwise: a gate finding on its lines was there before the change
+SAME_CODE = frozenset({WHITESPACE_ONLY, LAYOUT_ONLY})
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 KEYWORDS = frozenset(
     "if elif else for while return and or not is in True False None true false null nil let "
@@ -94,9 +98,9 @@ def skip_reason(
         and _normalised(hunk.added, hunk.language) == _normalised(hunk.removed, hunk.language)
         and _in_place(hunk, hunk.added, hunk.removed)
     ):
-        return "whitespace-only change"
+        return WHITESPACE_ONLY
     if hunk.language == "python" and _reflowed(hunk):
-        return "layout-only change"
+        return LAYOUT_ONLY
     if not added and not removed:
         return "comment-only change"
     if hunk.language == "python" and _docs_only(hunk, source, removed_code):
