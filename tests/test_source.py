@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,22 @@ def test_default_includes_untracked_files_without_touching_the_index(
     assert paths(loaded.data) == {".gitignore", "new_module.py"}
     assert "uncommitted and untracked changes included" in loaded.origin
     assert repo.git("status", "--porcelain") == before  # still untracked, nothing staged
+
+
+def test_an_edit_in_the_same_second_as_the_index_is_seen(tmp_path: Path, repo: GitRepo) -> None:
+    """git trusts a file whose stat looks unchanged unless the file is no older than the index:
+    the throwaway index that lists untracked files must keep the real one's mtime."""
+    repo.git("config", "core.trustctime", "false")  # the edit below keeps size, inode, mtime
+    path = repo.write("racy.py", "x = 1\n")
+    past = path.stat().st_mtime_ns - 100 * 10**9
+    os.utime(path, ns=(past, past))
+    repo.commit("racy")
+    repo.bare_remote(tmp_path / "remote.git")
+    repo.git("branch", "-q", "--set-upstream-to=origin/main")
+    path.write_text("x = 2\n")  # same size, and the mtime git recorded
+    os.utime(path, ns=(past, past))
+    os.utime(repo.root / ".git" / "index", ns=(past, past))  # written in that second: racy
+    assert paths(load(DiffSource("upstream"), repo.root).data) == {"racy.py"}
 
 
 def test_run_without_input_flags_says_which_range_it_used(

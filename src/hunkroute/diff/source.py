@@ -230,7 +230,9 @@ def _untracked_as_new(root: Path) -> Iterator[dict[str, str]]:
     with tempfile.TemporaryDirectory(prefix="hunkroute-index-") as folder:
         env = {**os.environ, "GIT_INDEX_FILE": str(Path(folder) / "index")}
         if index.is_file():
-            shutil.copyfile(index, env["GIT_INDEX_FILE"])
+            # with its mtime: git re-reads a file whose stat looks unchanged only when it is
+            # no older than the index, and a fresh mtime would hide a same-second, same-size edit
+            shutil.copy2(index, env["GIT_INDEX_FILE"])
         untracked = _git(root, ["ls-files", "--others", "--exclude-standard", "-z"]).stdout
         if untracked:
             add = ["add", "--intent-to-add", "--pathspec-from-file=-", "--pathspec-file-nul"]
