@@ -117,7 +117,8 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"\b(realpath|abspath)\(.*(startswith|commonpath)|os\.pardir|[\"']\.\.[\"']"),
         (2.5, "CR/LF or control-character check", "\\r \\x \\0 \\n isprintable control",
          r"\\r|\\x0|\\x1[0-9a-f]|\\x7f|\\0\b|"
-         r"[\"']\\n[\"']\s*(not\s+)?in\b|\bisprintable\(|\bcontrol char"),
+         r"[\"']\\n[\"']\s*(not\s+)?in\b|\.replace\(\s*[rbuRBU]?[\"']\\n[\"']|"
+         r"\bisprintable\(|\bcontrol char"),
         (2.5, "new size/count limit", "max limit",
          r"\b(if|while|elif)\b.*(>=?|<=?)\s*([\w.]+\.)?_?(max|limit|MAX|LIMIT)\w*|"
          r"(len|size)\w*\s*>=?\s*[A-Z_]*(MAX|LIMIT)"),
@@ -193,10 +194,11 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"\s*[^\s,][^,\n]*$|"
          r"^(?!\s*(async\s+)?def\b).*\w\([^)\n]*\b(max_\w+|\w+_limit|\w*handshake_timeout)\s*="),
         (2.0, "TLS setting changed",
-         "server_hostname cert verif cafile capath keyfile ssl minimum_version default_context",
+         "server_hostname cert verif cafile capath keyfile ssl minimum_version default_context "
+         "protocol_ keylog",
          r"\b(server_hostname|cert_reqs|verify_mode|cafile|capath|ca_certs|certfile|keyfile|"
          r"ssl_context|ssl_version|minimum_version|load_verify_locations|load_cert_chain|"
-         r"create_default_context)\b"),
+         r"create_default_context|PROTOCOL_(TLS|SSL)\w*|keylog_filename)\b"),
         (2.5, "SSH host key policy", "policy known_hosts",
          r"\b(Reject|AutoAdd|Warning)Policy\b|\bknown_hosts\b"),
         (1.5, "time limit on a loop", "deadline monotonic( time(",
