@@ -10,6 +10,7 @@ access-control default (``none`` → ``denyall``) is a one-word edit that decide
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from hunkroute.classify import patterns
 from hunkroute.classify.patterns import Signal
@@ -58,6 +59,7 @@ def signals(hunk: Hunk, added: Lines, removed: Lines) -> list[Signal]:
     return out
 
 
+@lru_cache(maxsize=4096)  # each hunk of a file asks again
 def module_word(path: str) -> str | None:
     """The path word that makes a file a protocol parser or an auth backend, if any."""
     words = PATH_WORDS.split(path.lower())

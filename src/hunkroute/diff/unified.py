@@ -14,6 +14,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from fnmatch import translate
+from functools import lru_cache
 
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import Hunk as UnifiedHunk
@@ -51,6 +52,7 @@ _QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"$')
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 
 
+@lru_cache(maxsize=4096)  # each hunk of a file, and each stage, asks again
 def language_of(path: str) -> str:
     """The language of a file by its name, ``text`` when unknown."""
     name = posixpath.basename(path)
@@ -302,16 +304,19 @@ def _skip_reason(
     return None
 
 
+@lru_cache(maxsize=4096)
 def is_repo_config(path: str) -> bool:
     """``.gitignore``-like files: they configure the repository or its packaging."""
     return posixpath.basename(path) in REPO_CONFIG_NAMES
 
 
+@lru_cache(maxsize=4096)
 def is_dependency_file(path: str) -> bool:
     """pip requirement and constraint files (``requirements*.txt``, ``*.in``)."""
     return not is_repo_config(path) and bool(DEPENDENCY_FILE.search(path))
 
 
+@lru_cache(maxsize=4096)
 def is_documentation(path: str) -> bool:
     """Docs and prose files: their hunks are never worth a model. A file's name alone does not
     make it prose: ``NEWS``, ``HISTORY.rst`` and ``LICENSE`` are, ``history.py`` is code."""
