@@ -143,6 +143,8 @@ def test_the_new_file_names_the_enclosing_function() -> None:
         (["    response['Cache-Control'] = 'no-store'"], [], "cache control"),
         (["    @permission_required('locales.change')", "    def update(self, request, pk):"],
          [], "access check added"),
+        (["    @method_decorator(csrf_protect)", "    def post(self, request):"],
+         ["    def post(self, request):"], "access check added"),
         (["    @csrf_exempt", "    def dispatch(self, request):"],
          ["    def dispatch(self, request):"], "protection switched off"),
         (["    parser = etree.XMLParser(resolve_entities=False)"],

@@ -80,9 +80,9 @@ LOOSENING = re.compile(
     r"\bcheck_hostname\s*=\s*False\b|\bAllowAny\b|\bautoescape\s*=\s*False\b|"
     r"\bresolve_entities\s*=\s*True\b|\ballow_pickle\s*=\s*True\b"
 )
-# a decorator that says who may call
+# a decorator that says who may call, also wrapped for a method (Django's ``method_decorator``)
 ACCESS_DECORATOR = (
-    r"@[\w.]*(permission\w*|login_required|require\w*|auth\w*_required|csrf_protect|"
+    r"@[\w.]*(method_decorator\(\s*[\w.]*)?(permission\w*|login_required|require\w*|auth\w*_required|csrf_protect|"
     r"staff_member_required|user_passes_test|protected|private|authori[sz]\w*|"
     r"authenticated|token_required)\b"
 )
