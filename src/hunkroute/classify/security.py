@@ -52,7 +52,8 @@ PLUMBING = re.compile(
     r"self\.(?P<attr>\w+)\s*=\s*(?P=attr)|"
     r"self\.\w+\s*(:\s*[^=]+)?=\s*(None|0|False|\{\}|\[\]|\(\)|\"\"|''|"
     r"([\w.]+\.)?(set|dict|list|defaultdict|OrderedDict|Counter|deque|Weak\w+)\([\w.]*\))|"
-    r"(return\s+|(?P<value>\w+)\s*=\s*(?![\w.]+\(\s*(?P=value)\s*\)))?[\w.]+\(((\w+=)?\w++,?\s*)*\)?|"
+    r"(return\s+|(?P<value>\w+)\s*=\s*(?![\w.]+\(\s*(?P=value)\s*\)))?"
+    r"[\w.]+\(((\w+=)?\w++,?\s*)*\)?|"
     r"[)\]}]+\s*(->\s*[^:]+)?:?,?|)\s*$"
 )
 BRANCH = re.compile(r"^\s*(if|elif)\b")
@@ -82,9 +83,9 @@ LOOSENING = re.compile(
 )
 # a decorator that says who may call, also wrapped for a method (Django's ``method_decorator``)
 ACCESS_DECORATOR = (
-    r"@[\w.]*(method_decorator\(\s*[\w.]*)?(permission\w*|login_required|require\w*|auth\w*_required|csrf_protect|"
-    r"staff_member_required|user_passes_test|protected|private|authori[sz]\w*|"
-    r"authenticated|token_required)\b"
+    r"@[\w.]*(method_decorator\(\s*[\w.]*)?(permission\w*|login_required|require\w*|"
+    r"auth\w*_required|csrf_protect|staff_member_required|user_passes_test|protected|private|"
+    r"authori[sz]\w*|authenticated|token_required)\b"
 )
 # a regex literal: the pattern argument of an ``re`` call, or a raw string that reads as one
 REGEX_LITERAL = re.compile(
