@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 
 from hunkroute.classify import syntax
-from hunkroute.classify.patterns import Signal, is_test_file
+from hunkroute.classify.patterns import Signal, code_part, is_test_file
 from hunkroute.classify.syntax import SourceFacts
 from hunkroute.diff.unified import is_documentation, language_of
 from hunkroute.model import BOILERPLATE, DEBUGGING, Hunk, Line
@@ -47,7 +47,6 @@ PROSE = re.compile(
 CALL = re.compile(r"^[\w.]+\(.*\)$")  # ``self.close()`` fits PROSE, yet is code
 IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
 HEADER = re.compile(r"^\s*((async\s+)?def|class)\s")
-QUOTES = re.compile(r"[\"']")
 TOKEN = re.compile(r"\w+|[^\w\s]")
 NAME_ALREADY_HERE = "uses another name already in the code"
 PURE_DELETION = "pure deletion"
@@ -127,7 +126,7 @@ def _reflowed(hunk: Hunk) -> bool:
         # opened: read with that line, their indentation is layout
         first = hunk.added[0].number
         before = next((x.text for x in reversed(context) if x.number < first), "")
-        if not _code_part(before).endswith(("(", "[", "{", ",")):
+        if not code_part(before).endswith(("(", "[", "{", ",")):
             return False
         old, new = [before, *old], [before, *new]
     last = max(x.number for x in hunk.added)
@@ -201,7 +200,7 @@ def _docs_only(
         return _docstring_only(hunk)
     new = [x for x in hunk.added if x.number in source.code]
     if removed_code is None:
-        old = [(x, _code_part(x.text)) for x in hunk.removed if not _prose(x.text.strip())]
+        old = [(x, code_part(x.text)) for x in hunk.removed if not _prose(x.text.strip())]
     else:
         old = [(x, removed_code[x.number]) for x in hunk.removed if x.number in removed_code]
     old = [(x, code) for x, code in old if code]
@@ -222,12 +221,6 @@ def _prose(stripped: str) -> bool:
     body = stripped.removesuffix('"""').removesuffix("'''").removeprefix('"""').removeprefix("'''")
     body = body.strip().removeprefix(">>>").removeprefix("..").lstrip(":").strip()
     return not body or stripped.startswith("#") or bool(PROSE.match(body) and not CALL.match(body))
-
-
-def _code_part(text: str) -> str:
-    """A removed line without a trailing comment (when no string on the line could hold '#')."""
-    before, hash_, _ = text.partition("#")
-    return before.strip() if hash_ and not QUOTES.search(before) else text.strip()
 
 
 def _docstring_only(hunk: Hunk) -> bool:

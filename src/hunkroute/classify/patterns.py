@@ -108,6 +108,7 @@ def _p(
 
 
 WORDS = re.compile(r"[a-z0-9]+")
+QUOTES = re.compile(r"[\"']")
 
 
 _USER = r"(req(uest)?\.|params|query|argv|\$_(GET|POST)|r\.URL|getParameter|\$\{\{\s*github\.event)"
@@ -301,6 +302,13 @@ def _search(table: Table, lines: tuple[Line, ...], text: str) -> list[Signal]:
             line = lines[text.count("\n", 0, match.start())].number
             out.append(Signal(pattern.category, pattern.weight, pattern.reason, line))
     return out
+
+
+def code_part(text: str) -> str:
+    """A Python line without its trailing comment (when no quote before the ``#`` could make it
+    part of a string), stripped."""
+    before, hash_, _ = text.partition("#")
+    return before.strip() if hash_ and not QUOTES.search(before) else text.strip()
 
 
 def is_comment(language: str, stripped: str) -> bool:

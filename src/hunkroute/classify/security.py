@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from hunkroute.classify.patterns import Signal
+from hunkroute.classify.patterns import Signal, code_part
 from hunkroute.model import REVIEW, Line
 
 Lines = tuple[Line, ...]
@@ -74,7 +74,6 @@ CLOSER = re.compile(r"^\s*[\]})]+,?\s*$")
 COLLECTION = re.compile(r"^\s*(self\.)?(?P<name>\w+)\s*(:[^=]+)?=\s*[\w.]*[\[({]")
 DEFAULT = re.compile(r"\b(\w+)\s*(?::[^=,()]+)?=\s*([^,()]+)")
 IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
-QUOTE = re.compile(r"[\"']")
 # settings that switch a protection off: taking one out is a fix, adding one is risk
 LOOSENING = re.compile(
     r"\b\w*csrf_exempt\b|@\w*_exempt\b|\bverify\s*=\s*False\b|\bCERT_NONE\b|"
@@ -434,8 +433,7 @@ def _regexes(text: str) -> set[str]:
 def plumbing(text: str) -> bool:
     """A line that only passes something along (see ``PLUMBING``); a trailing comment (``# type:
     Dict[str, int]``, ``# needs self.lock``) does not make it act."""
-    code, hash_, _ = text.partition("#")
-    return bool(PLUMBING.match(code if hash_ and not QUOTE.search(code) else text))
+    return bool(PLUMBING.match(code_part(text)))
 
 
 def _number(lines: Lines, text: str, offset: int) -> int:
