@@ -5,16 +5,18 @@ script rebuilds the labelled real hunks of ``bench/corpus/`` from local git mirr
 ``classify_real.py`` does), runs hunkroute's offline classification on each commit in-process
 (prescan gates included) and records the signals each hunk reaches the weighing step with. It
 then fits a multinomial logistic regression (L2, full-batch Adam; pure Python, deterministic) on
-``learned.features`` of those signals and writes the weights.
+``learned.features`` (those signals, the PR title's words and the path's words) and writes the
+weights.
 
 Before writing, it reports leave-one-repository-out cross-validation: each repository's hunks
 are classified by a model fitted on the other repositories only, which is what a new user's
-code is to the model. Review errors cost more than others (a missed risky hunk is never looked
+code is to the model (``--folds N`` holds out N groups of repositories instead: N fits, not one
+per repository). Review errors cost more than others (a missed risky hunk is never looked
 at), so the review class's odds are multiplied by ``--review-boost`` when picking.
 
 Run:
     python bench/train_classifier.py --mirrors /work/.mirror [--corpus FILE ...]
-        [--evidence CACHE.json] [--cv-only] [--l2 3.0] [--review-boost 2.5]
+        [--evidence CACHE.json] [--cv-only] [--folds N] [--l2 10.0] [--review-boost 3.75]
 
 ``--evidence`` keeps the recorded signals in a file (outside the repository: they are derived
 from third-party code) and reuses it on the next run. The default corpora are every
@@ -44,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import classify_real  # noqa: E402
 
 from hunkroute import cli  # noqa: E402
-from hunkroute.classify import classifier, learned  # noqa: E402
+from hunkroute.classify import classifier, learned, patterns  # noqa: E402
 from hunkroute.classify.patterns import Signal  # noqa: E402
 from hunkroute.model import Classification, Hunk  # noqa: E402
 
@@ -52,6 +54,9 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "hunkroute" / Path(*learned.WEIGHTS_FILE)
 NEW_START = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)")
 MIN_REPOS = 2  # a signal kind seen in one repository only is that repository's habit
+# a word of titles or paths needs more: a project's own vocabulary ("octoprint", "ticket")
+# is spread over its hunks of every label
+MIN_WORD_REPOS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +66,16 @@ class Sample:
     found: list[Signal]
     added: int
     removed: int
+    title: str
+    path: str
     label: str
     repo: str
 
     @property
     def x(self) -> dict[str, float]:
-        return learned.features(self.found, self.added, self.removed)
+        ranked = patterns.ranked_by_category(self.found)
+        scores = learned.hand_scores(ranked)
+        return learned.features(ranked, scores, self.added, self.removed, self.title, self.path)
 
 
 # --- evidence: the signals each hunk is weighed on ---------------------------------------------
@@ -87,10 +96,14 @@ def record_commit(job: tuple[Path, list[classify_real.Entry]]) -> list[dict[str,
         return original(hunk, context)
 
     def weighing(
-        found: list[Signal], context: classifier.ClassifyContext, added: int, removed: int
+        found: list[Signal],
+        context: classifier.ClassifyContext,
+        added: int,
+        removed: int,
+        path: str,
     ) -> Classification:
         seen[current[0]] = (list(found), added, removed)
-        return weigh(found, context, added, removed)
+        return weigh(found, context, added, removed, path)
 
     # observed, not changed: each call goes on to the original
     classifier.classify, classifier.weigh = classifying, weighing
@@ -148,6 +161,8 @@ def samples(rows: Sequence[dict[str, Any]]) -> list[Sample]:
             [Signal(**s) for s in recorded["signals"]],
             recorded["added"],
             recorded["removed"],
+            recorded["entry"]["title"],
+            recorded["entry"]["path"],
             recorded["entry"]["label"],
             recorded["entry"]["repo"],
         )
@@ -164,7 +179,7 @@ def fit(data: Sequence[Sample], l2: float, epochs: int = 400, rate: float = 0.05
     for (x, _), sample in zip(inputs, data, strict=True):
         for name in x:
             repos.setdefault(name, set()).add(sample.repo)
-    names = sorted(n for n, r in repos.items() if len(r) >= MIN_REPOS)
+    names = sorted(n for n, r in repos.items() if len(r) >= least_repos(n))
     index = {n: i for i, n in enumerate(names)}
     rows = [([(index[n], v) for n, v in x.items() if n in index], y) for x, y in inputs]
     k, n = len(learned.CLASSES), len(rows)
@@ -190,6 +205,12 @@ def fit(data: Sequence[Sample], l2: float, epochs: int = 400, rate: float = 0.05
     return learned.Model(bias, weights)
 
 
+def least_repos(feature: str) -> int:
+    """How many repositories must show a feature before the model may weigh it."""
+    is_word = feature.startswith((learned.TITLE_WORD, learned.PATH_WORD))
+    return MIN_WORD_REPOS if is_word else MIN_REPOS
+
+
 def adam(
     w: list[list[float]],
     grad: list[list[float]],
@@ -213,30 +234,36 @@ def boosted(model: learned.Model, review_boost: float) -> learned.Model:
     return learned.Model(bias, model.weights)
 
 
-def fold(args: tuple[Sequence[Sample], str, float, float]) -> list[tuple[str, str, str]]:
-    """A repository's hunks: (label, the model's pick, the shipped rule's pick), the model
+def fold(args: tuple[Sequence[Sample], frozenset[str], float, float]) -> list[tuple[str, str, str]]:
+    """Some repositories' hunks: (label, the model's pick, the shipped rule's pick), the model
     fitted on the other repositories."""
-    data, repo, l2, review_boost = args
-    model = boosted(fit([s for s in data if s.repo != repo], l2), review_boost)
-    context = classifier.ClassifyContext(model=model)
+    data, held_out, l2, review_boost = args
+    model = boosted(fit([s for s in data if s.repo not in held_out], l2), review_boost)
     out = []
-    for sample in (s for s in data if s.repo == repo):
+    for sample in (s for s in data if s.repo in held_out):
         scores = model.scores(sample.x)
         alone = max(learned.CLASSES, key=scores.__getitem__)
-        shipped = classifier.weigh(sample.found, context, sample.added, sample.removed)
+        context = classifier.ClassifyContext(title=sample.title, model=model)
+        shipped = classifier.weigh(sample.found, context, sample.added, sample.removed, sample.path)
         out.append((sample.label, alone, shipped.category))
     return out
 
 
 def cross_validate(
-    data: Sequence[Sample], l2: float, review_boost: float, workers: int
+    data: Sequence[Sample], l2: float, review_boost: float, workers: int, folds: int
 ) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]:
-    """Leave-one-repository-out confusion counts: the model alone, and the shipped rule."""
+    """Confusion counts of the model alone and of the shipped rule, each repository classified
+    by a model fitted without it: one fit per repository, or per group when ``folds`` > 0."""
     repos = sorted({s.repo for s in data})
+    groups = (
+        [frozenset(repos[i::folds]) for i in range(folds)]
+        if folds
+        else [frozenset({r}) for r in repos]
+    )
     with ProcessPoolExecutor(max_workers=workers) as pool:
         done = [
             t
-            for batch in pool.map(fold, [(data, r, l2, review_boost) for r in repos])
+            for batch in pool.map(fold, [(data, g, l2, review_boost) for g in groups])
             for t in batch
         ]
     alone = Counter((label, got) for label, got, _ in done)
@@ -267,9 +294,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mirror", action="append", default=[], metavar="OWNER/NAME=GITDIR")
     parser.add_argument("--corpus", type=Path, action="append", default=[])
     parser.add_argument("--evidence", type=Path, help="cache of the recorded signals (JSON)")
-    parser.add_argument("--l2", type=float, default=3.0)
-    parser.add_argument("--review-boost", type=float, default=2.5)
+    parser.add_argument("--l2", type=float, default=10.0)
+    parser.add_argument("--review-boost", type=float, default=3.75)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--folds", type=int, default=0, help="group repositories into N folds (0: one each)"
+    )
     parser.add_argument("--cv-only", action="store_true", help="report, do not write weights")
     args = parser.parse_args(argv)
     if args.evidence and args.evidence.is_file():
@@ -286,8 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = samples(rows)
     repos = len({s.repo for s in data})
     print(f"hunks: {len(rows)}, weighed: {len(data)}, repositories: {repos}")
-    alone, shipped = cross_validate(data, args.l2, args.review_boost, args.workers)
-    print("\nleave-one-repository-out, weighed hunks only: the model alone")
+    alone, shipped = cross_validate(data, args.l2, args.review_boost, args.workers, args.folds)
+    how = f"{args.folds} folds of repositories" if args.folds else "leave-one-repository-out"
+    print(f"\n{how}, weighed hunks only: the model alone")
     classify_real.print_metrics(alone)
     print("\nthe same folds, the shipped rule (classifier.weigh)")
     classify_real.print_metrics(shipped)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from importlib import resources
 
 import pytest
 
-from hunkroute.classify import learned
+from hunkroute.classify import learned, patterns
 from hunkroute.classify.classifier import ClassifyContext, classify
 from hunkroute.classify.patterns import Signal
 from hunkroute.errors import HunkrouteError
+from hunkroute.model import Finding
 from tests.helpers.hunks import make_hunk
+from tests.helpers.weights import biased
 
 
 @pytest.mark.parametrize(
@@ -43,23 +46,29 @@ def test_a_kind_drops_the_names_and_numbers_of_the_hunk(signal: Signal, expected
     assert learned.kind(signal) == expected
 
 
-def test_hand_scores_count_each_reason_once_and_halve_the_next() -> None:
+def test_features_are_kinds_hand_scores_edit_size_and_words() -> None:
     found = [
         Signal("review", 2.0, "a"),
         Signal("review", 3.0, "a"),  # the stronger copy of one reason counts, once
         Signal("review", 1.0, "b"),
-        Signal("debugging", 0.5, "c"),
+        Signal("debugging", 1.5, "changed branch condition", 4),
     ]
-    assert learned.hand_scores(found) == {"review": 3.0 + 0.5, "debugging": 0.5}
-
-
-def test_features_are_kinds_hand_scores_and_edit_size() -> None:
-    x = learned.features([Signal("debugging", 1.5, "changed branch condition", 4)], 3, 0)
+    ranked = patterns.ranked_by_category(found)
+    scores = learned.hand_scores(ranked)
+    assert scores == {"review": 3.0 + 0.5, "debugging": 1.5}  # each next reason counts half
+    x = learned.features(ranked, scores, 3, 0, "Fix a RaceCondition in CVE", "src/app/pool.py")
     assert x["kind:debugging:changed branch condition"] == 1.0
+    assert x["kind:review:a"] == x["kind:review:b"] == 1.0
+    assert x["hand:review"] == pytest.approx((3.0 + 0.5) / 3)
     assert x["hand:debugging"] == pytest.approx(0.5)
-    assert x["hand:review"] == 0.0
+    assert x["hand:boilerplate"] == 0.0
     assert x["size:added"] == pytest.approx(math.log1p(3) / 3)
     assert x["size:removed"] == 0.0
+    words = {n for n in x if n.startswith(("title:", "path:"))}
+    assert words == {
+        "title:fix", "title:race", "title:conditi", "title:cve",
+        "path:src", "path:app", "path:pool",
+    }  # fmt: skip
 
 
 def test_a_model_adds_its_weights_and_ignores_features_it_never_saw() -> None:
@@ -88,15 +97,10 @@ def test_the_shipped_weights_load_and_speak_only_of_known_features() -> None:
     text = resources.files("hunkroute").joinpath(*learned.WEIGHTS_FILE).read_text("utf-8")
     names = set(json.loads(text)["weights"])
     assert names, "the trained weights are empty: run bench/train_classifier.py"
-    assert all(n.split(":", 1)[0] in ("kind", "hand", "size") for n in names), names
+    assert all(n.split(":", 1)[0] in ("kind", "hand", "size", "title", "path") for n in names)
     model = learned.shipped()
     assert set(model.bias) == set(learned.CLASSES)
     assert model.pull("hand:review", "review") > 0  # the hand's review evidence still counts
-
-
-def biased(review: float, debugging: float, boilerplate: float = 0.0) -> learned.Model:
-    bias = {"review": review, "debugging": debugging, "boilerplate": boilerplate, "skip": 0.0}
-    return learned.from_json({"bias": bias, "weights": {}})
 
 
 def test_the_model_raises_to_review_and_says_so() -> None:
@@ -107,24 +111,59 @@ def test_the_model_raises_to_review_and_says_so() -> None:
     assert raised.reasons[-1] == "learned weights: together these are review work"
 
 
-def test_hints_alone_are_never_raised_and_the_hand_weights_split_the_rest() -> None:
+def test_hints_alone_are_never_raised_and_the_model_splits_the_rest() -> None:
     constant = make_hunk("app/limits.py", 3, ["MAX_ROWS = 500"])  # "security constant": a hint
     assert classify(constant, ClassifyContext(model=biased(9.0, 0.0))).category == "boilerplate"
-    assert classify(constant, ClassifyContext(model=biased(0.0, 9.0))).category == "boilerplate"
+    assert classify(constant, ClassifyContext(model=biased(0.0, 9.0))).category == "debugging"
 
 
-def test_a_hand_review_pick_stands_unless_the_model_rules_review_out() -> None:
+def test_the_model_picks_unless_a_construct_or_gate_finding_decides() -> None:
     locked = make_hunk(
         "app/queue.py", 10, ["    with self._lock:", "        self.pending.append(job)"],
         ["    self.pending.append(job)"],
     )  # fmt: skip
-    doubtful = biased(0.0, 0.5)  # review odds about 0.3
-    assert classify(locked, ClassifyContext(model=doubtful)).category == "review"
+    assert classify(locked, ClassifyContext(model=biased(9.0, 0.0))).category == "review"
     ruled_out = classify(locked, ClassifyContext(model=biased(-9.0, 9.0)))
     assert ruled_out.category == "debugging"
     assert ruled_out.reasons[-1] == "learned weights: together these are debugging work"
     risky = make_hunk("a.py", 1, ["import pickle", "data = pickle.loads(blob)"])
     assert classify(risky, ClassifyContext(model=biased(-9.0, 9.0))).category == "review"
+    undefined = make_hunk("app/q.py", 10, ["    return totl"], ["    return total"])
+    found = (Finding("app/q.py", 10, 10, "error", "ruff", "F821", "Undefined name `totl`"),)
+    context = ClassifyContext(prescan=found, model=biased(-9.0, -9.0, 9.0))
+    assert classify(undefined, context).category == "debugging"
+
+
+def test_words_of_the_title_and_path_move_the_pick_and_are_named() -> None:
+    model = learned.from_json(
+        {
+            "bias": {"review": 0.0, "debugging": 0.5, "boilerplate": 0.0, "skip": 0.0},
+            "weights": {
+                "title:quota": {"review": 3.0},
+                "path:migrati": {"boilerplate": 3.0},
+            },
+        }
+    )
+    limit = make_hunk("app/rows.py", 10, ["    if n >= limit:"], ["    if n > limit:"])
+    assert classify(limit, ClassifyContext(title="Fix rows", model=model)).category == "debugging"
+    quota = classify(limit, ClassifyContext(title="Enforce the upload quota", model=model))
+    assert quota.category == "review"
+    assert quota.reasons[-1] == "learned weights: together these are review work (title:quota)"
+    moved = replace(limit, file="app/migrations/0042_rows.py")
+    assert classify(moved, ClassifyContext(model=model)).category == "boilerplate"
+
+
+def test_outside_python_source_the_model_only_decides_review() -> None:
+    """The corpus it was fitted on is Python: settings and declarations keep the hand pick
+    between debugging and boilerplate."""
+    flake8 = make_hunk(
+        "tox.ini", 4, ["    flake8 --ignore=E203,W503"], ["    flake8 --ignore=E203"]
+    )
+    title = ClassifyContext(title="Fix a crash", model=biased(-9.0, 9.0))
+    assert classify(flake8, title).category == "boilerplate"
+    declared = make_hunk("pkg/_speedups.pyi", 4, ["def parse(data: bytes, depth: int) -> int: ..."])
+    assert classify(declared, title).category == "boilerplate"
+    assert classify(replace(declared, file="pkg/speedups.py"), title).category == "debugging"
 
 
 def test_a_category_the_config_adds_is_left_to_the_hand_weights() -> None:

@@ -14,6 +14,7 @@ from hunkroute.classify.security import plumbing
 from hunkroute.classify.syntax import read_facts
 from hunkroute.model import Finding, Hunk, Line
 from tests.helpers.hunks import make_hunk
+from tests.helpers.weights import ALWAYS_REVIEW
 
 PLAIN = ClassifyContext()
 CHANGED_CHECK = (["    if size > limit and not strict:"], ["    if size > limit:"])
@@ -457,11 +458,11 @@ def test_taking_out_a_switched_off_protection_is_review() -> None:
 
 
 def test_a_finding_on_unchanged_lines_routes_nothing() -> None:
-    typo = make_hunk("app/keys.py", 10, ["    RFC 6979 nonces."], ["    RFC 6697 nonces."])
+    typo = make_hunk("app/notes.py", 10, ["    RFC 6979 nonces."], ["    RFC 6697 nonces."])
     around_key = replace(
         typo, new_end=14, context=(Line(13, "    -----BEGIN EC PRIVATE KEY-----"),)
     )
-    key = Finding("app/keys.py", 13, 14, "error", "secrets", "private-key", "a private key")
+    key = Finding("app/notes.py", 13, 14, "error", "secrets", "private-key", "a private key")
     assert classify(around_key, ClassifyContext(prescan=(key,))).category != "review"
     on_line = replace(key, line=10, end_line=10)
     assert classify(around_key, ClassifyContext(prescan=(on_line,))).category == "review"
@@ -474,7 +475,7 @@ def test_a_race_title_counts_in_full_inside_a_concurrency_primitive_only() -> No
         ["        while self._waiters:", "            waiter = self._waiters.popleft()"],
         ["        for waiter in self._waiters:"],
     )
-    titled = ClassifyContext(title="Fix waiter race after cancellation")
+    titled = ClassifyContext(title="Fix waiter race after cancellation", model=ALWAYS_REVIEW)
     inside = classify(with_section(hunk, "    def release(self) -> None:"), titled)
     assert "concurrent code: inside release" in " ".join(inside.reasons)
     assert "PR title may name security work (race)" in " ".join(inside.reasons)
@@ -482,12 +483,15 @@ def test_a_race_title_counts_in_full_inside_a_concurrency_primitive_only() -> No
     shown = " ".join(elsewhere.reasons)
     assert "concurrent code" not in shown and "security work (race)" not in shown
     assert "PR title may name security work, alone (race)" in shown
-    # "deadlock" names a feature area's bug: away from concurrency code it says nothing
+    # "deadlock" names a feature area's bug: away from concurrency code it is that alone
     area = replace(titled, title="Fix waiter deadlock after cancellation")
     inside = classify(with_section(hunk, "    def release(self) -> None:"), area)
     assert "PR title may name security work (deadlock)" in " ".join(inside.reasons)
-    elsewhere = classify(with_section(hunk, "    def render(self) -> None:"), area)
-    assert "deadlock" not in " ".join(elsewhere.reasons)
+    elsewhere = " ".join(
+        classify(with_section(hunk, "    def render(self) -> None:"), area).reasons
+    )
+    assert "security work (deadlock)" not in elsewhere
+    assert "PR title names a feature area, alone (deadlock)" in elsewhere
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import pytest
 from hunkroute.classify.classifier import ClassifyContext, classify
 from hunkroute.classify.titles import read_title
 from tests.helpers.hunks import make_hunk
+from tests.helpers.weights import ALWAYS_REVIEW
 
 CHANGED = (["    if size > limit and not strict:"], ["    if size > limit:"])
 
@@ -126,12 +127,14 @@ def test_a_generic_word_counts_beside_a_boundary_of_another_name() -> None:
 
 
 def test_a_projects_own_domain_word_does_not_corroborate_itself() -> None:
-    """An OAuth library calls everything "authorization": title and code say the same word."""
+    """An OAuth library calls everything "authorization": title and code say the same word.
+    (A model that always says review shows every review signal.)"""
     hunk = replace(make_hunk("oauth/server.py", 20, *CHANGED), section="class AuthorizationServer:")
-    result = classify(hunk, ClassifyContext(title="Fix authorization error responses"))
+    context = ClassifyContext(title="Fix authorization error responses", model=ALWAYS_REVIEW)
+    result = classify(hunk, context)
     assert "PR title may name security work (authorization)" not in " ".join(result.reasons)
     other = replace(hunk, section="class TokenEndpoint:")
-    result = classify(other, ClassifyContext(title="Fix authorization error responses"))
+    result = classify(other, context)
     assert "PR title may name security work (authorization)" in " ".join(result.reasons)
 
 

@@ -9,8 +9,8 @@ hunk is the costliest error. Order of evidence:
    and fragments that do not parse), the shape of the edit, prescan findings in the hunk's lines,
    and the PR title or branch name. Weights add up per category with diminishing returns
    (``decide``): the highest score wins and ties go to the riskier category (``context.risk``).
-   A model learned from labelled real hunks (``learned``) then weighs the kinds of signal and
-   those sums together and decides whether the hunk is review work (``weigh``).
+   A model learned from labelled real hunks (``learned``) then weighs the kinds of signal,
+   those sums and the words of the title and path together and makes the pick (``weigh``).
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ GATE_REVIEW = frozenset({"bandit", "semgrep", "secrets"})
 HINTS = frozenset({"B101"})
 RUFF_BUGS = re.compile(r"^(F821|F823|F811|F841|E999|B\d+|PLE\d+)$")
 MAX_REASONS = 4
+MAX_WORDS = 3  # title and path words named among a learned pick's reasons
 KEEP_REVIEW = 0.25  # the model's least odds of review that keep the hand weights' review pick
 Lines = tuple[Line, ...]
 
@@ -108,7 +109,7 @@ def classify(hunk: Hunk, context: ClassifyContext) -> Classification:
         return Classification(SKIP, (skip,))
     if hunk.added and skip != edits.PURE_DELETION:
         found += _code_signals(hunk, added, removed, context)
-    return weigh(found, context, len(hunk.added), len(hunk.removed))
+    return weigh(found, context, len(hunk.added), len(hunk.removed), hunk.file)
 
 
 def _user_rule(hunk: Hunk, rules: tuple[ClassifyRule, ...]) -> ClassifyRule | None:
@@ -268,62 +269,100 @@ def _halved(signal: Signal) -> Signal:
 
 
 def weigh(
-    found: list[Signal], context: ClassifyContext, added: int, removed: int
+    found: list[Signal], context: ClassifyContext, added: int, removed: int, path: str
 ) -> Classification:
-    """The hand-weighted pick, with the learned model deciding whether it is review work (``added``
-    and ``removed``: the hunk's line counts).
+    """The pick of the learned model among review, debugging and boilerplate, or the hand
+    weights' pick when there is no model or they chose a category a config adds (``added``
+    and ``removed``: the hunk's line counts; ``path``: its file).
 
-    The model weighs the same signals as the hand weights and fits real code better (issue 12,
-    leave-one-repository-out). A missed risky hunk costs the most, so the shipped weights carry
-    a review boost: the model raises a pick to review when review is its top class, and keeps a
-    hand review pick unless it gives review less than ``KEEP_REVIEW`` (then its likelier other
-    class wins) and no risky construct decides (``_decisive``). It weighs evidence and never
-    invents it: review needs a review signal that is more than a hint. Between debugging and
-    boilerplate, and for the categories a config adds (``algorithm``, ``architecture``), the
-    hand weights decide.
+    The model weighs the same signals as the hand weights, with the words of the title and the
+    path, and fits real code better (issue 12, leave-one-repository-out). A missed risky hunk
+    costs the most, so the shipped weights carry a review boost, and a hand review pick stands
+    unless the model gives review less than ``KEEP_REVIEW``. It weighs evidence and never
+    invents it: review needs a review signal that is more than a hint. A risky construct or a
+    gate finding on a line of the hunk (``_decisive``) decides whatever it says, review first.
+    The model was fitted on Python source: for other files (settings, templates, other
+    languages) and declarations it only decides whether the hunk is review work.
     """
-    hand = decide(found, context)
-    if context.model is None or hand.category not in learned.SCORED:
+    ranked = patterns.ranked_by_category(found)
+    scores = learned.hand_scores(ranked)
+    hand = _pick(ranked, scores, context)
+    model = context.model
+    if model is None or hand.category not in learned.SCORED:
         return hand
-    evidence = any(s.category == REVIEW and not s.hint for s in found)
-    if hand.category != REVIEW and not evidence:  # nothing the model could raise
+    among = [c for c in learned.SCORED if c in context.categories]
+    decisive = sorted((s for s in found if _decisive(s) and s.category in among), key=_risk_first)
+    if decisive and decisive[0].category == REVIEW:
+        return (
+            hand
+            if hand.category == REVIEW
+            else Classification(REVIEW, _shown_reasons(ranked[REVIEW]))
+        )
+    x = learned.features(ranked, scores, added, removed, context.title, path)
+    odds = model.probabilities(x, among)
+    if hand.category == REVIEW and odds[REVIEW] >= KEEP_REVIEW:
         return hand
-    odds = context.model.probabilities(learned.features(found, added, removed), learned.SCORED)
-    if not evidence:
-        odds[REVIEW] = 0.0
-    if hand.category != REVIEW:
-        if max(odds, key=odds.__getitem__) != REVIEW or REVIEW not in context.categories:
-            return hand
-        return Classification(REVIEW, _learned_reasons(found, context.model, REVIEW))
-    if odds[REVIEW] > KEEP_REVIEW or any(_decisive(s) for s in found):
+    if not any(s.category == REVIEW and not s.hint for s in found):
+        odds.pop(REVIEW, None)
+    # a tie (a model without weights for any of these features) goes to the hand weights
+    pick = max(odds, key=lambda c: (odds[c], c == hand.category), default=hand.category)
+    if pick != REVIEW and hand.category != REVIEW and not _python_source(path):
+        pick = hand.category
+    if pick != REVIEW and decisive:
+        pick = decisive[0].category
+    if pick == hand.category:
         return hand
-    lowered = max((DEBUGGING, BOILERPLATE), key=odds.__getitem__)
-    return Classification(lowered, _learned_reasons(found, context.model, lowered))
+    return Classification(pick, _learned_reasons(found, model, pick, x))
 
 
 def _decisive(signal: Signal) -> bool:
-    """A risky construct or a gate finding on a line of the hunk: review whatever the model
-    says (it has seen few of them, and a missed one costs the most)."""
-    return signal.category == REVIEW and signal.weight >= DECISIVE and signal.line is not None
+    """A risky construct or a gate finding on a line of the hunk (bandit's ``shell=True``,
+    ruff's undefined name): its category whatever the model says (the model has seen few of
+    them, and a missed one costs the most)."""
+    return signal.weight >= DECISIVE and signal.line is not None
 
 
-def _learned_reasons(found: list[Signal], model: learned.Model, pick: str) -> tuple[str, ...]:
-    """The evidence for ``pick``, strongest first, then the other signals that pulled toward it."""
+def _risk_first(signal: Signal) -> tuple[bool, float]:
+    return signal.category != REVIEW, -signal.weight
+
+
+def _python_source(path: str) -> bool:
+    return path.endswith(".py") and not DECLARATIONS.search(path)
+
+
+def _learned_reasons(
+    found: list[Signal], model: learned.Model, pick: str, x: Mapping[str, float]
+) -> tuple[str, ...]:
+    """The evidence for ``pick``, strongest first, then the other signals that pulled toward it,
+    then the words of the title and path that pulled most."""
     own = sorted((s for s in found if s.category == pick), key=lambda s: -s.weight)
     pulls = {s: model.pull(f"kind:{learned.kind(s)}", pick) for s in found if s not in own}
     others = sorted((s for s, pull in pulls.items() if pull > 0), key=lambda s: -pulls[s])
     shown = _shown_reasons(list(dict.fromkeys([*own, *others])))[: MAX_REASONS - 1]
-    return (*shown, f"learned weights: together these are {pick} work")
+    word_pulls = {
+        name: model.pull(name, pick)
+        for name in x
+        if name.startswith((learned.TITLE_WORD, learned.PATH_WORD))
+    }
+    pulling = sorted((n for n, pull in word_pulls.items() if pull > 0), key=word_pulls.__getitem__)
+    words = f" ({', '.join(reversed(pulling[-MAX_WORDS:]))})" if pulling else ""
+    return (*shown, f"learned weights: together these are {pick} work{words}")
 
 
 def decide(found: Iterable[Signal], context: ClassifyContext) -> Classification:
     """Sum weights per category (each reason once, with diminishing returns) and pick the top."""
-    ranked = patterns.ranked_by_category(s for s in found if s.category in context.categories)
-    if not ranked:
+    ranked = patterns.ranked_by_category(found)
+    return _pick(ranked, learned.hand_scores(ranked), context)
+
+
+def _pick(
+    ranked: Mapping[str, list[Signal]], scores: Mapping[str, float], context: ClassifyContext
+) -> Classification:
+    known = [c for c in scores if c in context.categories]
+    if not known:
         return Classification(BOILERPLATE, ("no signals",))
     risk = context.risk or DEFAULT_RISK
-    scores = {c: patterns.halving_sum(r) for c, r in ranked.items()}
-    best = max(scores, key=lambda c: (round(scores[c], 6), risk.get(c, 0)))
+    best = max(known, key=lambda c: (round(scores[c], 6), risk.get(c, 0)))
     return Classification(best, _shown_reasons(ranked[best]))
 
 
