@@ -291,7 +291,8 @@ def weigh(
     if model is None or hand.category not in learned.SCORED:
         return hand
     among = [c for c in learned.SCORED if c in context.categories]
-    decisive = sorted((s for s in found if _decisive(s) and s.category in among), key=_risk_first)
+    decisive = [s for s in found if _decisive(s) and s.category in among]
+    decisive.sort(key=_risk_first)
     if decisive and decisive[0].category == REVIEW:
         return (
             hand
