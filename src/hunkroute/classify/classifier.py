@@ -33,7 +33,7 @@ from hunkroute.classify import (
 from hunkroute.classify.patterns import DECISIVE, Signal, is_test_file
 from hunkroute.classify.syntax import SourceFacts
 from hunkroute.config import DEFAULT_CATEGORIES, ClassifyRule
-from hunkroute.diff.unified import glob_matcher, matches_any
+from hunkroute.diff.unified import glob_matcher, language_of, matches_any
 from hunkroute.model import (
     BOILERPLATE,
     DEBUGGING,
@@ -328,7 +328,7 @@ def _risk_first(signal: Signal) -> tuple[bool, float]:
 
 
 def _python_source(path: str) -> bool:
-    return path.endswith(".py") and not DECLARATIONS.search(path)
+    return language_of(path) == "python" and not DECLARATIONS.search(path)
 
 
 def _learned_reasons(
