@@ -142,6 +142,8 @@ def test_boilerplate_signals(file: str, added: list[str], removed: list[str], re
         ("changelog.d/20240101_fix.md", ["- Fixed the widget."], [], "changelog fragment"),
         ("changes/77.feature", ["Adds a knob."], [], "changelog fragment"),
         ("CHANGES/6227.bugfix", ["Stop sending credentials."], [], "changelog fragment"),
+        ("doc/whatsnew/fragments/11.bugfix", ["Fix a crash.", "", "Closes #11"], [], "fragment"),
+        ("docs/conf.py", ["release = '1.3.1'"], ["release = '1.3.1.dev'"], "version bump"),
         ("SECURITY.md", [], ["| 2.7 | yes |"], "documentation"),
         ("README.mkd", ["Release 5.0"], ["Release 4.0"], "documentation"),
         (

@@ -740,3 +740,73 @@ def test_a_deprecated_alias_swapped_for_the_same_function_is_a_rename() -> None:
         ["from pipes import quote"],
     )
     assert classify(hunk, PLAIN).category == "boilerplate"
+
+
+@pytest.mark.parametrize(
+    ("added", "removed", "swap"),
+    [
+        (["    tree = SafeTree.parse(text)"], ["    tree = Tree.parse(text)"], "Tree → SafeTree"),
+        (
+            ["    from templates import Loader", "    env = SandboxedEnv(loader=Loader())"],
+            ["    from templates import Env, Loader", "    env = Env(loader=Loader())"],
+            "Env → SandboxedEnv",
+        ),
+        (["    data = loader.safe_read(stream)"], ["    data = loader.read(stream)"], "read → "),
+    ],
+)
+def test_a_name_swapped_for_its_hardened_variant_is_review(
+    added: list[str], removed: list[str], swap: str
+) -> None:
+    result = classify(make_hunk("app/parse.py", 20, added, removed), PLAIN)
+    assert result.category == "review"
+    assert any(f"swapped for a hardened variant: {swap}" in r for r in result.reasons)
+
+
+def test_a_hardened_variant_only_imported_or_already_used_is_no_swap() -> None:
+    imported = make_hunk(
+        "app/parse.py", 3, ["from xmlkit import SafeTree"], ["from xmlkit import Tree"]
+    )
+    kept = make_hunk(
+        "app/parse.py",
+        20,
+        ["    tree = SafeTree.parse(text, strict=True)"],
+        ["    tree = SafeTree.parse(text)"],
+    )
+    for hunk in (imported, kept):
+        assert "hardened variant" not in " ".join(classify(hunk, PLAIN).reasons)
+
+
+def test_an_authentication_decorator_put_on_an_endpoint_is_review() -> None:
+    hunk = make_hunk("app/api.py", 40, ["    @authenticate"], [])
+    hunk = replace(hunk, context=(Line(41, "    def get(self):"),))
+    result = classify(hunk, PLAIN)
+    assert result.category == "review" and "access check added" in result.reasons[0]
+
+
+def test_a_csrf_decorator_taken_out_is_review() -> None:
+    hunk = make_hunk("app/views.py", 12, [], ["    @method_decorator(ensure_csrf_cookie)"])
+    result = classify(hunk, ClassifyContext(title="Tidy the settings view"))
+    assert result.category == "review" and "ensure_csrf_cookie" in result.reasons[0]
+
+
+def test_html_run_through_a_sanitizer_is_review() -> None:
+    added = ["        value = super().to_python(value)", "        return bleach.clean(value)"]
+    result = classify(make_hunk("app/fields.py", 20, added), PLAIN)
+    assert result.category == "review" and "HTML sanitizer applied" in result.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("added", "removed", "acts"),
+    [
+        (["    folder.mkdir(mode=0o700, exist_ok=True)"], ["    folder.mkdir(mode=0o700)"], True),
+        (["    fetch(url, verify=False)"], ["    fetch(url)"], True),
+        (["    fetch(url, timeout=timeout)"], ["    fetch(url)"], False),
+        (["def fetch(url, timeout=10):"], ["def fetch(url):"], False),
+    ],
+)
+def test_a_call_given_a_new_literal_argument_acts(
+    added: list[str], removed: list[str], acts: bool
+) -> None:
+    hunk = make_hunk("app/net.py", 20, added, removed)
+    result = classify(hunk, ClassifyContext(title="Fix the race condition in start-up"))
+    assert ("PR title names security work (race condition)" in " ".join(result.reasons)) == acts

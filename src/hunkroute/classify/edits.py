@@ -20,7 +20,9 @@ Lines = tuple[Line, ...]
 
 CHANGELOG = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)", re.IGNORECASE)
 # towncrier/scriv-style fragments: one prose file per change (``newsfragments/123.bugfix``)
-FRAGMENT_DIR = re.compile(r"(?i:(^|/)(newsfragments?|news|changes|changelog\.d|changelog)/[^/]+$)")
+FRAGMENT_DIR = re.compile(
+    r"(?i:(^|/)(newsfragments?|news|changes|changelog\.d|changelog|fragments)/[^/]+$)"
+)
 # fragments kept as data, one per change, in a folder of the next release's changes
 # (``.changes/next-release/123-bugfix-x.json``, ``changes/unreleased/5298.fix-x.toml``)
 PENDING_FRAGMENT = re.compile(
@@ -31,7 +33,7 @@ PENDING_FRAGMENT = re.compile(
 RELEASE_NOTE = re.compile(r"(^|/)releasenotes/notes/[^/]+\.ya?ml$")
 # a version string, a version tuple, or a release date
 VERSION = re.compile(
-    r"""^\s*["']?(__version__|\w*version|appVersion|\w*VERSION)["']?\s*[:=]"""
+    r"""^\s*["']?(__version__|\w*version|appVersion|\w*VERSION|release)["']?\s*[:=]"""
     r"""\s*["']?v?\d+(\.\d+)+"""
     r"""[\w.+~-]*["']?,?\s*$|"""
     r"""^\s*_*(version(_?info)?|ver|VERSION(_INFO)?)_*\s*=\s*\(\s*\d+(\s*,\s*(\d+|["'][\w.]*["']))+"""

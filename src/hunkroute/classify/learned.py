@@ -42,6 +42,7 @@ NAMED_KINDS = (
     "rename",
     edits.NAME_ALREADY_HERE,
     security.PRIMITIVE_RENAMED,
+    security.HARDENED_VARIANT,
     "bandit",
     "ruff",
     "semgrep",

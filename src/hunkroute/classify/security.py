@@ -42,6 +42,10 @@ PRIMITIVE = re.compile(
     r"verifier|nonce|salt|csrf\w*|xsrf\w*)"
 )
 PRIMITIVE_RENAMED = "security primitive renamed"
+# a word that makes a name the hardened variant of another (``SafeElementTree``,
+# ``SandboxedEnvironment``, ``defused_parse``)
+HARDENED_WORD = re.compile(r"(?i:safe|sandbox(ed)?|defused|hardened|secure|restricted)")
+HARDENED_VARIANT = "swapped for a hardened variant"
 # lines that pass things along: imports, signatures, parameters, ``self.x = x``, brackets,
 # and state that starts empty (``self._seen = set()``): the code that fills or checks it acts.
 # A value passed through a call in place (``text = strip_controls(text)``) is changed: it acts
@@ -72,6 +76,10 @@ ITEM = re.compile(
 )
 CLOSER = re.compile(r"^\s*[\]})]+,?\s*$")
 COLLECTION = re.compile(r"^\s*(self\.)?(?P<name>\w+)\s*(:[^=]+)?=\s*[\w.]*[\[({]")
+LITERAL_ARGUMENT = re.compile(
+    r"\b\w+\s*=\s*(True|False|None|-?\d[\w.]*|[rbuRBU]?\"[^\"\n]*\"|[rbuRBU]?'[^'\n]*')"
+)
+SIGNATURE = re.compile(r"^\s*(async\s+)?def\s")
 DEFAULT = re.compile(r"\b(\w+)\s*(?::[^=,()]+)?=\s*([^,()]+)")
 IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
 # settings that switch a protection off: taking one out is a fix, adding one is risk
@@ -83,8 +91,8 @@ LOOSENING = re.compile(
 # a decorator that says who may call, also wrapped for a method (Django's ``method_decorator``)
 ACCESS_DECORATOR = (
     r"@[\w.]*(method_decorator\(\s*[\w.]*)?(permission\w*|login_required|require\w*|"
-    r"auth\w*_required|csrf_protect|staff_member_required|user_passes_test|protected|private|"
-    r"authori[sz]\w*|authenticated|token_required)\b"
+    r"auth\w*_required|\w*csrf\w*|staff_member_required|user_passes_test|protected|private|"
+    r"authori[sz]\w*|authenticat\w*|token_required)\b"
 )
 # a regex literal: the pattern argument of an ``re`` call, or a raw string that reads as one
 REGEX_LITERAL = re.compile(
@@ -100,6 +108,7 @@ LOOPBACK = re.compile(r"\b127\.0\.0\.1\b|\blocalhost\b|[\"']::1[\"']")
 HARDENED_IMPORT = re.compile(
     r"^\s*(from\s+|import\s+)(?P<module>defusedxml|secrets|hmac|bleach|markupsafe)\b"
 )
+IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*")
 SEPARATOR = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 SECTION_NAME = re.compile(r"\b(?:def|class)\s+(\w+)")
 # edit shapes that are security work: (weight, reason, needles, pattern over the added lines);
@@ -131,6 +140,8 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"\bsecure_(?!filename\()\w+\(|\bmkstemp\("),
         (2.5, "URL prefix check changed", "startswith(",
          r"\.startswith\(\s*[rbuRBU]?[\"'](https?:)?//[^\"'\n]*[\"']"),
+        (2.5, "HTML sanitizer applied", "bleach nh3 clean_html sanitize_html",
+         r"\b(bleach|nh3)\.(clean|linkify)\(|\b(clean|sanitize)_html\("),
         (2.0, "output escaping added", "escape quote(",
          r"\b(html\.)?\w*escape\w*\(|\bquote(_plus)?\("),
         (2.5, "cryptographically secure randomness", "secrets. urandom systemrandom",
@@ -303,6 +314,8 @@ def shape_signals(added: Lines, removed: Lines) -> list[Signal]:
     """Security edit shapes in the added lines that the removed lines did not have."""
     before = "\n".join(line.text for line in removed)
     out = swapped_for_hardened(added, removed, before)
+    if (variant := hardened_variant(added, removed)) is not None:
+        out.append(variant)
     added = tuple(line for line in added if not IMPORT.match(line.text))
     if not added:
         return out
@@ -381,7 +394,26 @@ def renamed_shapes(renamed: dict[str, str], added: Lines, removed: Lines) -> lis
     if swapped and not all(IMPORT.match(line.text) for line in added):
         old, new = swapped[0]
         out.append(Signal(REVIEW, 2.0, f"{PRIMITIVE_RENAMED}: {old} → {new}", added[0].number))
-    return out
+    variant = hardened_variant(added, removed)
+    return out + ([variant] if variant is not None else [])
+
+
+def hardened_variant(added: Lines, removed: Lines) -> Signal | None:
+    """A name the removed code used, swapped for its hardened variant in code (not only in an
+    import): ``Environment(`` → ``SandboxedEnvironment(``, ``ElementTree.XML`` →
+    ``SafeElementTree.XML``, ``yaml.load`` → ``yaml.safe_load``."""
+    if not removed or not any(HARDENED_WORD.search(line.text) for line in added):
+        return None  # most hunks: no such word at all
+    before = {name for line in removed for name in IDENTIFIER.findall(code_part(line.text))}
+    for line in added:
+        if IMPORT.match(line.text):
+            continue
+        for name in IDENTIFIER.findall(code_part(line.text)):
+            word = None if name in before else _word_in(name, HARDENED_WORD)
+            plain = name.replace(word, "", 1).strip("_") if word else ""
+            if plain in before and _word_in(plain, HARDENED_WORD) is None:
+                return Signal(REVIEW, 2.5, f"{HARDENED_VARIANT}: {plain} → {name}", line.number)
+    return None
 
 
 def _shape_matches(
@@ -430,6 +462,16 @@ def _regexes(text: str) -> set[str]:
     return {m.group("call") or m.group("raw") for m in REGEX_LITERAL.finditer(text)}
 
 
+def _literal_arguments(lines: Lines) -> set[str]:
+    """The ``name=literal`` arguments of the calls on ``lines`` (not of a ``def``'s defaults)."""
+    return {
+        " ".join(match.group(0).split())
+        for line in lines
+        if "(" in line.text and not SIGNATURE.match(line.text)
+        for match in LITERAL_ARGUMENT.finditer(code_part(line.text))
+    }
+
+
 def plumbing(text: str) -> bool:
     """A line that only passes something along (see ``PLUMBING``); a trailing comment (``# type:
     Dict[str, int]``, ``# needs self.lock``) does not make it act."""
@@ -473,8 +515,11 @@ def _brackets_only(text: str) -> bool:
 
 
 def acts(added: Lines, removed: Lines) -> bool:
-    """Lines that change behaviour: not mere plumbing, or a parameter default changed."""
+    """Lines that change behaviour: not mere plumbing, a call given a new literal argument
+    (``mkdir(mode=0o700, exist_ok=True)``), or a parameter default changed."""
     if not all(plumbing(line.text) for line in added + removed):
+        return True
+    if _literal_arguments(added) - _literal_arguments(removed):
         return True
     old = {m.group(1): m.group(2).strip() for x in removed for m in DEFAULT.finditer(x.text)}
     new = {m.group(1): m.group(2).strip() for x in added for m in DEFAULT.finditer(x.text)}
