@@ -810,3 +810,33 @@ def test_a_call_given_a_new_literal_argument_acts(
     hunk = make_hunk("app/net.py", 20, added, removed)
     result = classify(hunk, ClassifyContext(title="Fix the race condition in start-up"))
     assert ("PR title names security work (race condition)" in " ".join(result.reasons)) == acts
+
+
+@pytest.mark.parametrize(
+    ("added", "removed", "reason"),
+    [
+        (['    response.headers["X-Frame-Options"] = "DENY"'], [], "security header set"),
+        (["    headers = Secure(csp=\"default-src 'self'\")"], ["    headers = Secure()"],
+         "security header set"),
+        (["DEFAULT_TIME_COST = 3"], ["DEFAULT_TIME_COST = 2"], "hashing cost set"),
+        (["PBKDF2_ITERATIONS = 600000"], ["PBKDF2_ITERATIONS = 260000"], "hashing cost set"),
+    ],
+)  # fmt: skip
+def test_security_headers_and_hashing_costs_are_review(
+    added: list[str], removed: list[str], reason: str
+) -> None:
+    result = classify(make_hunk("app/web.py", 20, added, removed), PLAIN)
+    assert result.category == "review" and any(reason in r for r in result.reasons)
+
+
+def test_a_plain_counter_named_rounds_is_no_hashing_cost() -> None:
+    result = classify(make_hunk("game/play.py", 20, ["    rounds = 5"], ["    rounds = 3"]), PLAIN)
+    assert "hashing cost" not in " ".join(result.reasons)
+
+
+@pytest.mark.parametrize("removed", ["app.debug = True", "    app.run(host=HOST, debug=True)"])
+def test_a_debug_mode_taken_out_is_review(removed: str) -> None:
+    result = classify(make_hunk("app/run.py", 8, [], [removed]), ClassifyContext(title="Tidy up"))
+    assert result.category == "review" and result.reasons[0].startswith("turns debug mode off")
+    kept = make_hunk("app/run.py", 8, ["    app.run(host=HOST, port=PORT, debug=True)"], [removed])
+    assert "debug mode off" not in " ".join(classify(kept, PLAIN).reasons)

@@ -171,6 +171,9 @@ def removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
         if loosening is not None and loosening.group(0) not in added_text:
             reason = f"takes out {loosening.group(0)} (a protection switched off)"
             out.append(Signal(REVIEW, 2.5, reason, hunk.new_start))
+        debug = DEBUG_ON.search(line.text)
+        if debug is not None and not DEBUG_ON.search(added_text):
+            out.append(Signal(REVIEW, 2.5, "turns debug mode off", hunk.new_start))
         if LOGGED.search(line.text) and (data := SENSITIVE.search(line.text)):
             if data.group(0) not in added_text:
                 reason = f"stops logging {data.group(0)}"
@@ -178,6 +181,8 @@ def removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
     return out
 
 
+# a debug mode switched on (tracebacks, an interactive debugger): taking it out is a fix
+DEBUG_ON = re.compile(r"(?i:\bdebug\s*=\s*True\b)")
 # a log call or a log record's ``extra=``; what a request carries that must not reach a log
 LOGGED = re.compile(
     r"\bextra\s*=|\b\w*log\w*\.(debug|info|warning|warn|error|exception|critical|log)\("

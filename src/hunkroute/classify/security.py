@@ -148,6 +148,19 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"\bsecrets\.\w+\(|\burandom\(|\bSystemRandom\("),
         (2.0, "path reduced to its last part", "basename( secure_filename(",
          r"\bbasename\(|\bsecure_filename\("),
+        (2.0, "hashing cost set", "time_cost memory_cost hash_len salt_len log_rounds work_factor "
+         "rounds iterations",
+         r"(?i:\b\w*(time_cost|memory_cost|hash_len|salt_len|log_rounds|work_factor)\s*"
+         r"(:\s*\w+\s*)?[=:]\s*\d+|\b\w*(pbkdf2|bcrypt|argon2|scrypt|hash)\w*_?(rounds|"
+         r"iterations)\s*(:\s*\w+\s*)?[=:]\s*\d+)"),
+        # a response header that tells the browser to refuse something
+        (2.5, "security header set", "content-security-policy x-frame-options "
+         "strict-transport-security x-content-type-options referrer-policy permissions-policy "
+         "cross-origin- default-src frame-ancestors",
+         r"(?i:[\"'](content-security-policy|x-frame-options|strict-transport-security|"
+         r"x-content-type-options|referrer-policy|permissions-policy|"
+         r"cross-origin-(opener|embedder|resource)-policy)[\"']|"
+         r"[\"'][^\"'\n]*\b(default-src|frame-ancestors)\b)"),
         (2.0, "key size set", "key_size bits key_length",
          r"\b\w*(key_size|key_bits|key_length|bits)\s*(:\s*\w+\s*)?[=:]\s*\d{3,}\b"),
         # a template's escaping filter: ``{{ value | e }}``, ``{{ data|escapejs }}``
