@@ -752,14 +752,17 @@ def test_a_deprecated_alias_swapped_for_the_same_function_is_a_rename() -> None:
             "Env → SandboxedEnv",
         ),
         (["    data = loader.safe_read(stream)"], ["    data = loader.read(stream)"], "read → "),
+        (['    data = Loader(typ="unsafe")'], ['    data = Loader(typ="safe")'], "safe → unsafe"),
+        (["    data = codec.unsafe_read(blob)"], ["    data = codec.safe_read(blob)"], "safe_read"),
     ],
 )
-def test_a_name_swapped_for_its_hardened_variant_is_review(
+def test_a_name_swapped_for_its_hardened_or_unsafe_variant_is_review(
     added: list[str], removed: list[str], swap: str
 ) -> None:
     result = classify(make_hunk("app/parse.py", 20, added, removed), PLAIN)
     assert result.category == "review"
-    assert any(f"swapped for a hardened variant: {swap}" in r for r in result.reasons)
+    variant = "an unsafe" if "unsafe" in " ".join(added) else "a hardened"
+    assert any(f"swapped for {variant} variant: {swap}" in r for r in result.reasons)
 
 
 def test_a_hardened_variant_only_imported_or_already_used_is_no_swap() -> None:
@@ -840,3 +843,27 @@ def test_a_debug_mode_taken_out_is_review(removed: str) -> None:
     assert result.category == "review" and result.reasons[0].startswith("turns debug mode off")
     kept = make_hunk("app/run.py", 8, ["    app.run(host=HOST, port=PORT, debug=True)"], [removed])
     assert "debug mode off" not in " ".join(classify(kept, PLAIN).reasons)
+
+
+def test_a_route_restricted_to_post_under_a_csrf_title_is_review() -> None:
+    hunk = make_hunk(
+        "app/views.py",
+        40,
+        ['@app.route("/item/<int:item_id>/delete", methods=["POST"])'],
+        ['@app.route("/item/<int:item_id>/delete")'],
+    )
+    assert (
+        classify(hunk, ClassifyContext(title="Protect deletes against CSRF")).category == "review"
+    )
+    assert classify(hunk, ClassifyContext(title="Tidy the routes")).category != "review"
+
+
+def test_a_tls_context_purpose_changed_is_review() -> None:
+    hunk = make_hunk(
+        "app/queue.py",
+        30,
+        ["    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)"],
+        ["    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)"],
+    )
+    result = classify(hunk, ClassifyContext(title="Fix the SSL context for the queue"))
+    assert result.category == "review" and "TLS setting changed" in result.reasons[0]

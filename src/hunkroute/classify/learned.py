@@ -43,6 +43,7 @@ NAMED_KINDS = (
     edits.NAME_ALREADY_HERE,
     security.PRIMITIVE_RENAMED,
     security.HARDENED_VARIANT,
+    security.UNSAFE_VARIANT,
     "bandit",
     "ruff",
     "semgrep",

@@ -46,6 +46,9 @@ PRIMITIVE_RENAMED = "security primitive renamed"
 # ``SandboxedEnvironment``, ``defused_parse``)
 HARDENED_WORD = re.compile(r"(?i:safe|sandbox(ed)?|defused|hardened|secure|restricted)")
 HARDENED_VARIANT = "swapped for a hardened variant"
+# a word that makes a name the unprotected variant of another (``unsafe_load``)
+UNSAFE_WORD = re.compile(r"(?i:unsafe|insecure|unverified|unsandboxed)")
+UNSAFE_VARIANT = "swapped for an unsafe variant"
 # lines that pass things along: imports, signatures, parameters, ``self.x = x``, brackets,
 # and state that starts empty (``self._seen = set()``): the code that fills or checks it acts.
 # A value passed through a call in place (``text = strip_controls(text)``) is changed: it acts
@@ -76,8 +79,11 @@ ITEM = re.compile(
 )
 CLOSER = re.compile(r"^\s*[\]})]+,?\s*$")
 COLLECTION = re.compile(r"^\s*(self\.)?(?P<name>\w+)\s*(:[^=]+)?=\s*[\w.]*[\[({]")
+STRING = r"""[rbuRBU]?("[^"\n]*"|'[^'\n]*')"""
+# a keyword argument whose value is a constant: a number, a string, or a list of strings
+# (``methods=["POST"]``)
 LITERAL_ARGUMENT = re.compile(
-    r"\b\w+\s*=\s*(True|False|None|-?\d[\w.]*|[rbuRBU]?\"[^\"\n]*\"|[rbuRBU]?'[^'\n]*')"
+    rf"\b\w+\s*=\s*(True|False|None|-?\d[\w.]*|{STRING}|[\[(]\s*{STRING}(\s*,\s*{STRING})*\s*,?\s*[\])])"
 )
 SIGNATURE = re.compile(r"^\s*(async\s+)?def\s")
 DEFAULT = re.compile(r"\b(\w+)\s*(?::[^=,()]+)?=\s*([^,()]+)")
@@ -219,10 +225,11 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"^(?!\s*(async\s+)?def\b).*\w\([^)\n]*\b(max_\w+|\w+_limit|\w*handshake_timeout)\s*="),
         (2.0, "TLS setting changed",
          "server_hostname cert verif cafile capath keyfile ssl minimum_version default_context "
-         "protocol_ keylog",
+         "protocol_ keylog purpose. cert_",
          r"\b(server_hostname|cert_reqs|verify_mode|cafile|capath|ca_certs|certfile|keyfile|"
          r"ssl_context|ssl_version|minimum_version|load_verify_locations|load_cert_chain|"
-         r"create_default_context|PROTOCOL_(TLS|SSL)\w*|keylog_filename)\b"),
+         r"create_default_context|PROTOCOL_(TLS|SSL)\w*|keylog_filename|"
+         r"Purpose\.(SERVER|CLIENT)_AUTH|CERT_(REQUIRED|OPTIONAL|NONE))\b"),
         (2.5, "SSH host key policy", "policy known_hosts",
          r"\b(Reject|AutoAdd|Warning)Policy\b|\bknown_hosts\b"),
         (1.5, "time limit on a loop", "deadline monotonic( time(",
@@ -412,21 +419,33 @@ def renamed_shapes(renamed: dict[str, str], added: Lines, removed: Lines) -> lis
 
 
 def hardened_variant(added: Lines, removed: Lines) -> Signal | None:
-    """A name the removed code used, swapped for its hardened variant in code (not only in an
-    import): ``Environment(`` → ``SandboxedEnvironment(``, ``ElementTree.XML`` →
-    ``SafeElementTree.XML``, ``yaml.load`` → ``yaml.safe_load``."""
-    if not removed or not any(HARDENED_WORD.search(line.text) for line in added):
+    """A name the removed code used, swapped in code (not only in an import) for its hardened
+    variant (``Environment(`` → ``SandboxedEnvironment(``, ``ElementTree.XML`` →
+    ``SafeElementTree.XML``, ``yaml.load`` → ``yaml.safe_load``) or for its unsafe one
+    (``safe_load`` → ``unsafe_load``, ``typ="safe"`` → ``typ="unsafe"``)."""
+    text = "\n".join(line.text for line in added)
+    if not removed or (not HARDENED_WORD.search(text) and not UNSAFE_WORD.search(text)):
         return None  # most hunks: no such word at all
     before = {name for line in removed for name in IDENTIFIER.findall(code_part(line.text))}
+    stems = {_stem(name, HARDENED_WORD): name for name in before if not UNSAFE_WORD.search(name)}
     for line in added:
         if IMPORT.match(line.text):
             continue
         for name in IDENTIFIER.findall(code_part(line.text)):
-            word = None if name in before else _word_in(name, HARDENED_WORD)
+            if name in before:
+                continue
+            if UNSAFE_WORD.search(name) and (old := stems.get(_stem(name, UNSAFE_WORD))):
+                return Signal(REVIEW, 2.5, f"{UNSAFE_VARIANT}: {old} → {name}", line.number)
+            word = _word_in(name, HARDENED_WORD)
             plain = name.replace(word, "", 1).strip("_") if word else ""
             if plain in before and _word_in(plain, HARDENED_WORD) is None:
                 return Signal(REVIEW, 2.5, f"{HARDENED_VARIANT}: {plain} → {name}", line.number)
     return None
+
+
+def _stem(name: str, words: re.Pattern[str]) -> str:
+    """``name`` without its first word of ``words`` (``unsafe_load`` → ``load``)."""
+    return words.sub("", name, count=1).strip("_").lower()
 
 
 def _shape_matches(
