@@ -49,6 +49,7 @@ HARDENED_VARIANT = "swapped for a hardened variant"
 # a word that makes a name the unprotected variant of another (``unsafe_load``)
 UNSAFE_WORD = re.compile(r"(?i:unsafe|insecure|unverified|unsandboxed)")
 UNSAFE_VARIANT = "swapped for an unsafe variant"
+VARIANT_WORD = re.compile(f"{HARDENED_WORD.pattern}|{UNSAFE_WORD.pattern}")
 # lines that pass things along: imports, signatures, parameters, ``self.x = x``, brackets,
 # and state that starts empty (``self._seen = set()``): the code that fills or checks it acts.
 # A value passed through a call in place (``text = strip_controls(text)``) is changed: it acts
@@ -424,7 +425,7 @@ def hardened_variant(added: Lines, removed: Lines) -> Signal | None:
     ``SafeElementTree.XML``, ``yaml.load`` → ``yaml.safe_load``) or for its unsafe one
     (``safe_load`` → ``unsafe_load``, ``typ="safe"`` → ``typ="unsafe"``)."""
     text = "\n".join(line.text for line in added)
-    if not removed or (not HARDENED_WORD.search(text) and not UNSAFE_WORD.search(text)):
+    if not removed or not VARIANT_WORD.search(text):
         return None  # most hunks: no such word at all
     before = {name for line in removed for name in IDENTIFIER.findall(code_part(line.text))}
     stems = {_stem(name, HARDENED_WORD): name for name in before if not UNSAFE_WORD.search(name)}
