@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from hunkroute.classify.edits import HEADER
 from hunkroute.classify.patterns import Signal, code_part
 from hunkroute.model import REVIEW, Line
 
@@ -86,7 +87,6 @@ STRING = r"""[rbuRBU]?("[^"\n]*"|'[^'\n]*')"""
 LITERAL_ARGUMENT = re.compile(
     rf"\b\w+\s*=\s*(True|False|None|-?\d[\w.]*|{STRING}|[\[(]\s*{STRING}(\s*,\s*{STRING})*\s*,?\s*[\])])"
 )
-SIGNATURE = re.compile(r"^\s*(async\s+)?def\s")
 DEFAULT = re.compile(r"\b(\w+)\s*(?::[^=,()]+)?=\s*([^,()]+)")
 IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
 # settings that switch a protection off: taking one out is a fix, adding one is risk
@@ -428,25 +428,31 @@ def hardened_variant(added: Lines, removed: Lines) -> Signal | None:
     if not removed or not VARIANT_WORD.search(text):
         return None  # most hunks: no such word at all
     before = {name for line in removed for name in IDENTIFIER.findall(code_part(line.text))}
-    stems = {_stem(name, HARDENED_WORD): name for name in before if not UNSAFE_WORD.search(name)}
+    # the removed names by what is left without a hardening word: ``safe_load`` and ``load``
+    # are both ``load``, ``safe`` is ""
+    plain_before = {
+        _without(name, HARDENED_WORD): name for name in before if not _word_in(name, UNSAFE_WORD)
+    }
     for line in added:
         if IMPORT.match(line.text):
             continue
         for name in IDENTIFIER.findall(code_part(line.text)):
             if name in before:
                 continue
-            if UNSAFE_WORD.search(name) and (old := stems.get(_stem(name, UNSAFE_WORD))):
+            unsafe = _without(name, UNSAFE_WORD)
+            if unsafe != name and (old := plain_before.get(unsafe)) is not None:
                 return Signal(REVIEW, 2.5, f"{UNSAFE_VARIANT}: {old} → {name}", line.number)
-            word = _word_in(name, HARDENED_WORD)
-            plain = name.replace(word, "", 1).strip("_") if word else ""
-            if plain in before and _word_in(plain, HARDENED_WORD) is None:
+            plain = _without(name, HARDENED_WORD)
+            if plain != name and plain in before and _word_in(plain, HARDENED_WORD) is None:
                 return Signal(REVIEW, 2.5, f"{HARDENED_VARIANT}: {plain} → {name}", line.number)
     return None
 
 
-def _stem(name: str, words: re.Pattern[str]) -> str:
-    """``name`` without its first word of ``words`` (``unsafe_load`` → ``load``)."""
-    return words.sub("", name, count=1).strip("_").lower()
+def _without(name: str, words: re.Pattern[str]) -> str:
+    """``name`` without its first part that is one of ``words`` (``unsafe_load`` → ``load``,
+    ``SafeElementTree`` → ``ElementTree``), or ``name`` itself when it has none."""
+    word = _word_in(name, words)
+    return name.replace(word, "", 1).strip("_") if word else name
 
 
 def _shape_matches(
@@ -496,11 +502,12 @@ def _regexes(text: str) -> set[str]:
 
 
 def _literal_arguments(lines: Lines) -> set[str]:
-    """The ``name=literal`` arguments of the calls on ``lines`` (not of a ``def``'s defaults)."""
+    """The ``name=literal`` arguments of the calls on ``lines`` (not a ``def``'s defaults or a
+    ``class``'s keywords)."""
     return {
         " ".join(match.group(0).split())
         for line in lines
-        if "(" in line.text and not SIGNATURE.match(line.text)
+        if "(" in line.text and not HEADER.match(line.text)
         for match in LITERAL_ARGUMENT.finditer(code_part(line.text))
     }
 
