@@ -148,6 +148,8 @@ def test_the_new_file_names_the_enclosing_function() -> None:
          ["    def post(self, request):"], "access check added"),
         (["    @csrf_exempt", "    def dispatch(self, request):"],
          ["    def dispatch(self, request):"], "protection switched off"),
+        (["    return swiftclient.Connection(url, token, insecure=True)"],
+         ["    return swiftclient.Connection(url, token)"], "protection switched off"),
         (["    parser = etree.XMLParser(resolve_entities=False)"],
          ["    parser = etree.XMLParser()"], "XML entity or DTD restriction"),
         (["    if len(packet) > self.server.max_http_buffer_size:"],
@@ -823,13 +825,34 @@ def test_a_call_given_a_new_literal_argument_acts(
          "security header set"),
         (["DEFAULT_TIME_COST = 3"], ["DEFAULT_TIME_COST = 2"], "hashing cost set"),
         (["PBKDF2_ITERATIONS = 600000"], ["PBKDF2_ITERATIONS = 260000"], "hashing cost set"),
+        (["        raise ProcessError(strutils.mask_password(cmd))"],
+         ["        raise ProcessError(cmd)"], "secret masked in output"),
+        (["    log.debug('headers: %s', redact(headers))"],
+         ["    log.debug('headers: %s', headers)"], "secret masked in output"),
+        (["        check_str='rule:admin and project_id:%(target.order.project_id)s',"],
+         ["        check_str='rule:admin or rule:creator',"], "access rule changed"),
+        (['_READER = "role:reader"'], [], "access rule changed"),
     ],
 )  # fmt: skip
-def test_security_headers_and_hashing_costs_are_review(
+def test_security_headers_hashing_costs_masked_secrets_and_access_rules_are_review(
     added: list[str], removed: list[str], reason: str
 ) -> None:
     result = classify(make_hunk("app/web.py", 20, added, removed), PLAIN)
     assert result.category == "review" and any(reason in r for r in result.reasons)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "    os.umask(0o022)",
+        "    image = apply_mask(pixels)",
+        "    project_id: str = ''",
+        '    data = {"project_id": project_id}',
+    ],
+)
+def test_a_umask_an_image_mask_or_a_project_field_is_no_security_shape(line: str) -> None:
+    reasons = " ".join(classify(make_hunk("svc/tools.py", 30, [line], []), PLAIN).reasons)
+    assert "secret masked" not in reasons and "access rule" not in reasons
 
 
 def test_a_plain_counter_named_rounds_is_no_hashing_cost() -> None:

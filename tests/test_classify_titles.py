@@ -77,7 +77,10 @@ NOT_SECURITY = [
     "Fix possible resource leaks in the client",
     "Fix connection state leak",
     "Stop the leak of sockets on close",
+    "Stop leaking quite so many connections",
+    "Fix leak of temp files when reading from stdin",
     "Avoid printing a traceback on bad requests",
+    "fix: make InvalidMetadata picklable",
 ]
 
 
@@ -110,6 +113,11 @@ def test_a_generic_word_alone_counts_only_as_its_small_signal() -> None:
         ("Fix prefix matching of names", "PR title names a feature area, alone (prefix matching)"),
         ("Fix the bandwidth limit", "PR title names a feature area, alone (limit)"),
         ("Restrict the bandwidth limit", "PR title may name security work, alone (Restrict)"),
+        ("Fix RBAC for transport keys", "PR title may name security work, alone (RBAC)"),
+        (
+            "Fix secret metadata access rules",
+            "PR title may name security work, alone (access rules)",
+        ),
     ],
 )
 def test_a_word_alone_that_names_a_feature_area_is_a_kind_of_its_own(
@@ -160,3 +168,13 @@ def test_new_code_that_acts_takes_a_specific_title_word() -> None:
     assert (
         classify(imports, ClassifyContext(title="Fix exclusion bypass")).category == "boilerplate"
     )
+
+
+def test_a_leak_of_data_beside_a_resource_is_still_security_work() -> None:
+    assert read_title("Patch jsonpatch exceptions to avoid leaking secrets", "").strong
+    assert read_title("Stop leaking tokens through open connections", "").strong
+
+
+def test_unbounded_alone_names_a_feature_area() -> None:
+    signals = read_title("fix(ranges): stop unbounded bounds sorting above each other", "")
+    assert signals.strong is None and signals.weak is not None

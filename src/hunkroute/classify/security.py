@@ -91,8 +91,8 @@ DEFAULT = re.compile(r"\b(\w+)\s*(?::[^=,()]+)?=\s*([^,()]+)")
 IMPORT = re.compile(r"^\s*(from\s+\S+\s+)?import\s")
 # settings that switch a protection off: taking one out is a fix, adding one is risk
 LOOSENING = re.compile(
-    r"\b\w*csrf_exempt\b|@\w*_exempt\b|\bverify\s*=\s*False\b|\bCERT_NONE\b|"
-    r"\bcheck_hostname\s*=\s*False\b|\bAllowAny\b|\bautoescape\s*=\s*False\b|"
+    r"\b\w*csrf_exempt\b|@\w*_exempt\b|\bverify\s*=\s*False\b|\binsecure\s*=\s*True\b|"
+    r"\bCERT_NONE\b|\bcheck_hostname\s*=\s*False\b|\bAllowAny\b|\bautoescape\s*=\s*False\b|"
     r"\bresolve_entities\s*=\s*True\b|\ballow_pickle\s*=\s*True\b"
 )
 # a decorator that says who may call, also wrapped for a method (Django's ``method_decorator``)
@@ -168,6 +168,17 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"x-content-type-options|referrer-policy|permissions-policy|"
          r"cross-origin-(opener|embedder|resource)-policy)[\"']|"
          r"[\"'][^\"'\n]*\b(default-src|frame-ancestors)\b)"),
+        # a secret taken out of what is logged or raised (``mask_password(cmd)``,
+        # ``redact(headers)``); ``umask`` is a permission, not a mask
+        (2.5, "secret masked in output", "redact scrub mask",
+         r"(?i:(?<![a-z])(redact|scrub)\w*\(|(?<![a-z])mask\w*(password|passwd|secret|token|"
+         r"credential|sensitive|auth|key)\w*\()"),
+        # an access rule's check string, as oslo.policy writes them (``"role:admin and
+        # project_id:%(target.project_id)s"``): a changed one changes who may call
+        (2.5, "access rule changed", "rule: role: system_scope: project_id: user_id: is_admin: "
+         "domain_id:",
+         r"[\"'][^\"'\n]*(?<![\w.])(rule|role|system_scope|project_id|user_id|is_admin|domain_id)"
+         r":[%\w(][^\"'\n]*[\"']?"),
         (2.0, "key size set", "key_size bits key_length",
          r"\b\w*(key_size|key_bits|key_length|bits)\s*(:\s*\w+\s*)?[=:]\s*\d{3,}\b"),
         # a template's escaping filter: ``{{ value | e }}``, ``{{ data|escapejs }}``
@@ -212,7 +223,8 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
         (2.5, "rate or resource limit put on a call", "limit throttl sandbox",
          r"^\s*@[\w.]*(rate_?limit\w*|limiter\.limit|throttl\w*|sandbox\w*)\b|"
          r"\bthrottle_classes\s*="),
-        (2.5, "protection switched off", "exempt verify= cert_none check_hostname allowany",
+        (2.5, "protection switched off", "exempt verify= insecure cert_none check_hostname "
+         "allowany",
          LOOSENING.pattern),
         (2.0, "protection switched on", "require_csrf verify check_hostname autoescape safe",
          r"\b(require_csrf|csrf_protect\w*|verify|check_hostname|autoescape|safe_mode|safe)\s*=\s*"

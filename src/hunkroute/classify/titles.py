@@ -24,7 +24,7 @@ STRONG = re.compile(
     r"travers(al|e)|\bXSS\b|\bXSRF\b|\bCSRF\b|\bSSRF\b|open redirect|\bDoS\b|\bReDoS\b|"
     r"denial[ -]of[ -]service|catastrophic|backtracking|\bbomb\b|smuggl\w*|spoof\w*|"
     r"timing attack|constant[ -]time|\bsanitiz\w*|privilege|\bCRLF\b|response splitting|"
-    r"\bquadratic\w*|excessive (cpu|memory)|\bunbounded\b|race condition|\bmalicious|"
+    r"\bquadratic\w*|excessive (cpu|memory)|race condition|\bmalicious|"
     r"\bunsafe\b|\bharmful|key confusion|algorithm confusion|\bbypass\w*|\bforg(ed|ery|ing)\b|"
     r"confused deputy|downgrade attack|\b(information|info) (leak|disclosure|exposure)|"
     r"\bdisclos\w*|\bsensitive\b|\bredact\w*|\bscrub\w*|"
@@ -45,33 +45,27 @@ STRONG = re.compile(
     r"安全|漏洞|注入|越权)|"
     r"^Merge (pull request|commit) from (GHSA-|fork\b)|^SEC:"
 )
-# a leak of memory, threads or handles is a resource bug; a leak of data is security work
-RESOURCE_LEAK = (
-    "".join(
-        f"(?<!{word} )"
-        for word in (
-            "memory",
-            "thread",
-            "fd",
-            "file",
-            "handle",
-            "resource",
-            "reference",
-            "state",
-            "exception",
-            "socket",
-            "connection",
-        )
-    )
-    + r"(?!\w* of (memory|threads?|fds?|files?|handles?|sockets?|resources?|connections?)\b)"
+# a leak of memory, threads, handles or connections is a resource bug wherever the title names
+# them ("Stop leaking quite so many connections", "Fix leak of temp files"); a leak of data is
+# security work, also beside a resource ("patch exceptions to avoid leaking secrets")
+LEAK = re.compile(r"(?i:\bleak\w*)")
+LEAKED_RESOURCE = re.compile(
+    r"(?i:\b(memory|threads?|fds?|files?|handles?|resources?|references?|sockets?|"
+    r"connections?|temp\w*|director(y|ies)|loops?|cache|state|exceptions?)\b)"
+)
+LEAKED_DATA = re.compile(
+    r"(?i:\b(secrets?|credentials?|passwords?|passwd|tokens?|keys?|cookies?|headers?|info|"
+    r"information|private|sensitive|data|ip|address(es)?|users?|emails?|auth\w*|sessions?|"
+    r"referr?er)\b)"
 )
 # generic words that name a protection or a flaw: alone they still lean to security work
 PROTECTIVE = (
     r"\brace\b|thread[ -]safe|sandbox\w*|\btrust\w*|\bsafety\b|\bforbid\w*|\bdisallow\w*|"
     r"\brestrict\w*|\bharden\w*|\benforc\w*|\btighten\w*|\bCodeQL\b|\bcode[ -]scanning\b|"
-    rf"{RESOURCE_LEAK}\bleak\w*|\bexpos(e|es|ed|ing|ure)\b|\bmask\w*|\bpollut\w*|\bisolat\w*|"
+    r"\bleak\w*|\bexpos(e|es|ed|ing|ure)\b|\bmask\w*|\bpollut\w*|\bisolat\w*|"
     r"\bpermission\w*|\bsecure\b|\bprotect\w*|\babus(e|es|ed|ing)\b|\bACLs?\b|"
-    r"\baccess checks?\b|\bbleach\b|\bclean (the )?html\b|\bguard\w*|"
+    r"\baccess (checks?|rules?|polic(y|ies))\b|\bRBAC\b|\bbleach\b|\bclean (the )?html\b|"
+    r"\bguard\w*|"
     r"(\b|_)(white|allow|black|block|deny|safe)[ _-]?list\w*"
 )
 # generic words that name a feature area (limits, sessions, TLS, escaping, pickling): the
@@ -86,8 +80,8 @@ AREA = (
     r"\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|"
     r"\batomic\w*|\bconcurren\w*|\binfinite loop|\bendless loop|\bhang(s|ing)?\b|"
     r"\bhost ?keys?\b|\bknown[ _]hosts\b|\bSSL\b|\bSNI\b|\bhostname\b|\bprivate keys?\b|"
-    r"\b(un)?pickl\w*|\bredirect\w*|\bentropy\b|\brecursion (depth|limit)|"
-    r"\bdeeply nested\b|\bnesting (depth|limit)"
+    r"\b(un)?pickl(?!\w*able\b)\w*|\bunbounded\b|\bredirect\w*|\bentropy\b|"
+    r"\brecursion (depth|limit)|\bdeeply nested\b|\bnesting (depth|limit)"
 )
 # words that are security work in some projects and the everyday vocabulary of others
 WEAK = re.compile(f"(?i:{PROTECTIVE}|{AREA})")
@@ -126,6 +120,8 @@ def read_title(title: str, branch: str) -> TitleSignals:
     fix = []  # ``fix_notebook`` names a function, not a fix
     if title and (match := FIX_TITLE.search(title)):
         fix.append(Signal(DEBUGGING, 1.0, f"PR title says fix ({match.group(0)})"))
+    if LEAKED_RESOURCE.search(title) and not LEAKED_DATA.search(title):
+        title = LEAK.sub("", title)
     title = title.replace("_", " ")  # ``generally_xss_unsafe``, ``csrf_exempt``: words too
     strong = STRONG.search(title) if title else None
     weak = WEAK.search(title) if title and strong is None else None
