@@ -415,6 +415,43 @@ def test_request_data_removed_from_a_log_call_is_review() -> None:
     assert classify(plain, PLAIN).category == "skip"
 
 
+def _log_call_hunk(removed: list[str], added: list[str], after: str = "") -> Hunk:
+    """A hunk of a multi-line ``LOG.debug(`` whose first line is unchanged context."""
+    call = Line(10, '        LOG.debug("Retrieved image from S3 using s3_host=%(s3_host)s, "')
+    context = (call, *([Line(11 + len(added), after)] if after else ()))
+    hunk = make_hunk("store/s3.py", 11, added, removed)
+    old_end = 10 + len(removed) + (1 if after else 0)
+    return replace(hunk, context=context, new_start=10, old_start=10, old_end=old_end)
+
+
+def test_a_secret_dropped_from_a_multi_line_log_call_is_review() -> None:
+    hunk = _log_call_hunk(
+        [
+            '                  "access_key=%(accesskey)s, bucket=%(bucket)s, "',
+            "                  {'s3_host': host, 'accesskey': loc.accesskey,",
+            "                   'bucket': bucket})",
+        ],
+        [
+            '                  "bucket=%(bucket)s", ',
+            "                  {'s3_host': host, 'bucket': bucket})",
+        ],
+    )
+    result = classify(hunk, PLAIN)
+    assert result.category == "review" and "stops logging access_key" in result.reasons[0]
+
+
+def test_a_secret_after_a_closed_log_call_or_kept_in_it_is_no_leak_fix() -> None:
+    closed = _log_call_hunk(
+        ["        token = refresh(token)"], ["        token = renew(token)"], after="    )"
+    )
+    kept = _log_call_hunk(
+        ["                  'token': token, 'bucket': bucket})"],
+        ["                  'token': token})"],
+    )
+    for hunk in (replace(closed, context=(Line(10, '        LOG.debug("done")'),)), kept):
+        assert "stops logging" not in " ".join(classify(hunk, PLAIN).reasons)
+
+
 def test_code_moved_past_context_is_not_a_comment_change() -> None:
     source = "def f(q):\n    while q:\n        flush()\n        notify()\n        if q.done:\n"
     source += "            break\n"

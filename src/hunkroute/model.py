@@ -86,6 +86,26 @@ class Hunk:
         """Added and context lines in new-file order: the hunk as it reads after the change."""
         return tuple(sorted(self.added + self.context, key=lambda line: line.number))
 
+    @property
+    def context_old_numbers(self) -> dict[int, int]:
+        """The old-file number of each context line, by its new-file number.
+
+        An old line of a hunk is either removed or context, so the context lines' old numbers
+        are the hunk's old range without the removed ones, in the same order as their new ones.
+        """
+        removed = {line.number for line in self.removed}
+        olds = [n for n in range(self.old_start, self.old_end + 1) if n not in removed]
+        news = sorted(line.number for line in self.context)
+        return dict(zip(news, olds, strict=False))
+
+    @property
+    def old_lines(self) -> tuple[Line, ...]:
+        """Removed and context lines in old-file order (context lines with their old numbers):
+        the hunk as it read before the change."""
+        numbers = self.context_old_numbers
+        context = [Line(numbers.get(line.number, line.number), line.text) for line in self.context]
+        return tuple(sorted([*context, *self.removed], key=lambda line: line.number))
+
 
 @dataclass(frozen=True, slots=True)
 class FileChange:

@@ -10,6 +10,7 @@ access-control default (``none`` → ``denyall``) is a one-word edit that decide
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from hunkroute.classify import patterns
@@ -175,22 +176,40 @@ def removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
         debugs = "ebug" in line.text or "EBUG" in line.text
         if debugs and DEBUG_ON.search(line.text) and not DEBUG_ON.search(added_text):
             out.append(Signal(REVIEW, 2.5, "turns debug mode off", hunk.new_start))
-        if LOGGED.search(line.text) and (data := SENSITIVE.search(line.text)):
-            if data.group(0) not in added_text:
-                reason = f"stops logging {data.group(0)}"
-                out.append(Signal(REVIEW, 2.5, reason, hunk.new_start))
+    for line in _logged(hunk):
+        if (data := SENSITIVE.search(line.text)) and data.group(0) not in added_text:
+            out.append(Signal(REVIEW, 2.5, f"stops logging {data.group(0)}", hunk.new_start))
     return out
+
+
+def _logged(hunk: Hunk) -> Iterator[Line]:
+    """The removed lines that are part of a log call: the call's own line and, for a call
+    spread over several lines, the lines of its arguments (``"access_key=%(key)s",`` two lines
+    below an unchanged ``LOG.debug(``)."""
+    if not any(LOG_WORDS.search(line.text) for line in (*hunk.removed, *hunk.context)):
+        return  # most hunks: no log call at all (a scan, not a walk of the old lines)
+    removed = set(hunk.removed)
+    depth = 0
+    for line in hunk.old_lines:
+        call = LOGGED.search(line.text)
+        if call is None and depth <= 0:
+            continue
+        if line in removed:
+            yield line
+        text = line.text[call.start() :] if call is not None and depth <= 0 else line.text
+        depth = max(depth, 0) + text.count("(") - text.count(")")
 
 
 # a debug mode switched on (tracebacks, an interactive debugger): taking it out is a fix
 DEBUG_ON = re.compile(r"(?i:\bdebug\s*=\s*True\b)")
 # a log call or a log record's ``extra=``; what a request carries that must not reach a log
 LOGGED = re.compile(
-    r"\bextra\s*=|\b\w*log\w*\.(debug|info|warning|warn|error|exception|critical|log)\("
+    r"\bextra\s*=|\b\w*(?i:log)\w*\.(debug|info|warning|warn|error|exception|critical|log)\("
 )
+LOG_WORDS = re.compile(r"(?i:log)|extra")
 SENSITIVE = re.compile(
     r"(?i:\b(scope|headers?|cookies?|token|passw(or)?d|secret|credentials?|session|environ|"
-    r"auth\w*|api_?key|private_?key)\b)"
+    r"auth\w*|api_?key|private_?key|access_?key|secret_?key)\b)"
 )
 
 

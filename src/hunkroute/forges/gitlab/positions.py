@@ -32,18 +32,10 @@ class DiffRefs:
 
 
 def context_old_lines(hunks: Iterable[Hunk]) -> dict[tuple[str, int], int]:
-    """The old-file number of every context line, by (path, new-file number).
-
-    An old line of a hunk is either removed or context, so the context lines' old numbers are
-    the hunk's old range without the removed ones, in the same order as their new numbers.
-    """
-    found: dict[tuple[str, int], int] = {}
-    for hunk in hunks:
-        removed = {line.number for line in hunk.removed}
-        olds = [n for n in range(hunk.old_start, hunk.old_end + 1) if n not in removed]
-        news = sorted(line.number for line in hunk.context)
-        found.update(((hunk.file, new), old) for new, old in zip(news, olds, strict=False))
-    return found
+    """The old-file number of every context line, by (path, new-file number)."""
+    return {
+        (hunk.file, new): old for hunk in hunks for new, old in hunk.context_old_numbers.items()
+    }
 
 
 def position(
