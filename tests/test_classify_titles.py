@@ -178,3 +178,15 @@ def test_a_leak_of_data_beside_a_resource_is_still_security_work() -> None:
 def test_unbounded_alone_names_a_feature_area() -> None:
     signals = read_title("fix(ranges): stop unbounded bounds sorting above each other", "")
     assert signals.strong is None and signals.weak is not None
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["s3: Do not log access keys", "Do not show access_key in s3 driver", "Never print the token"],
+)
+def test_a_secret_kept_out_of_logs_is_security_work(title: str) -> None:
+    assert read_title(title, "").strong is not None
+
+
+def test_printing_no_progress_bar_is_no_security_title() -> None:
+    assert read_title("Stop printing the progress bar", "").strong is None

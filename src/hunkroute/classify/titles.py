@@ -30,6 +30,10 @@ STRONG = re.compile(
     r"\bdisclos\w*|\bsensitive\b|\bredact\w*|\bscrub\w*|"
     r"\b(token|credential|secret|password|key|cookie|header|referr?er)s? (leak|exposure)\w*|"
     r"\bleak\w* (of )?(the )?(token|credential|secret|password|key|cookie)s?\b|"
+    # a secret kept out of logs or output: "s3: Do not log access keys", "Don't expose the token"
+    r"\b(do not|don't|dont|never|stop|avoid|no longer)\s+(\w+\s+)?(log|print|show|display|"
+    r"expos|dump)\w*\s+(\w+\s+){0,3}?((access|secret|api|private) keys?|passwords?|tokens?|"
+    r"secrets?|credentials?)\b|"
     # the names of the CWE Top 25 and the OWASP Top 10, and advisory ids
     r"\b(CWE|PYSEC|OSV|GHSL)-\d|\badvisory\b|\battack(s|ed|er|ers)?\b|\bcrafted\b|"
     r"\buntrusted\b|\barbitrary (code|file|command|path|url|redirect|host)s?\b|"
