@@ -124,6 +124,7 @@ def read_title(title: str, branch: str) -> TitleSignals:
     fix = []  # ``fix_notebook`` names a function, not a fix
     if title and (match := FIX_TITLE.search(title)):
         fix.append(Signal(DEBUGGING, 1.0, f"PR title says fix ({match.group(0)})"))
+    # read before underscores become spaces: ``filter_cookies()`` names a function, not data
     if LEAKED_RESOURCE.search(title) and not LEAKED_DATA.search(title):
         title = LEAK.sub("", title)
     title = title.replace("_", " ")  # ``generally_xss_unsafe``, ``csrf_exempt``: words too
