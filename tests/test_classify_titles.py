@@ -35,6 +35,11 @@ CHANGED = (["    if size > limit and not strict:"], ["    if size > limit:"])
         "Fix IDOR in attachment deletion",
         "Do not explode quadratically on chunked bodies",
         "SEC: Detect the end of the stream in the image parser",
+        "Stop leaking the user list to guests",
+        "fix email address leak in the signup view",
+        "Fix password appears in plain text in the volume log",
+        "Don't display private info of hidden profiles",
+        "Don't expose session keys in the admin",
     ],
 )
 def test_specific_words_are_strong(title: str) -> None:
@@ -44,7 +49,6 @@ def test_specific_words_are_strong(title: str) -> None:
 
 GENERIC = [
     "Fix authorization error responses",
-    "Stop leaking the user list to guests",
     "Escape",
     "Check host_allowlist is a set",
     "Protect the cache from concurrent writers",
@@ -81,6 +85,9 @@ NOT_SECURITY = [
     "Fix leak of temp files when reading from stdin",
     "Avoid printing a traceback on bad requests",
     "fix: make InvalidMetadata picklable",
+    "Catch OverflowError in the retry timer",
+    "Ignore PermissionError when saving the cache",
+    "Fix UnpicklingError on old caches",
 ]
 
 
@@ -190,3 +197,30 @@ def test_a_secret_kept_out_of_logs_is_security_work(title: str) -> None:
 
 def test_printing_no_progress_bar_is_no_security_title() -> None:
     assert read_title("Stop printing the progress bar", "").strong is None
+
+
+def test_an_exception_name_is_no_security_word_but_the_rest_of_the_title_still_is() -> None:
+    assert read_title("Catch ValueError when verifying the signature", "").weak is not None
+    assert read_title("Fix AttributeError on CVE-2031-0003 inputs", "").strong is not None
+
+
+REORDERED = (
+    ["            self._dispatch_error(error)", "            self.close()"],
+    ["            self.close()", "            self._dispatch_error(error)"],
+)
+
+
+@pytest.mark.parametrize(
+    "title", ["Prevent race condition in threading", "Release the lock after clearing the flag"]
+)
+def test_statements_reordered_under_a_concurrency_title_are_review(title: str) -> None:
+    hunk = make_hunk("transport/session.py", 350, *REORDERED)
+    result = classify(hunk, ClassifyContext(title=title))
+    assert result.category == "review"
+    assert result.reasons[0].startswith("statements reordered under a concurrency title")
+
+
+def test_statements_reordered_under_another_title_are_not_a_concurrency_fix() -> None:
+    hunk = make_hunk("transport/session.py", 350, *REORDERED)
+    result = classify(hunk, ClassifyContext(title="Close the session after reporting"))
+    assert not any("reordered" in r for r in result.reasons)

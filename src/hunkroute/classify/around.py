@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hunkroute.classify import security, titles
+from hunkroute.classify import edits, security, titles
 from hunkroute.classify.patterns import Signal
 from hunkroute.classify.syntax import SourceFacts
 from hunkroute.model import DEBUGGING, REVIEW, Hunk, Line
@@ -38,9 +38,14 @@ def signals(
     "deadlock" or "credentials" over a plain-looking fix is often all a security fix says.
     New code that acts gets the title word alone (a generic one as its small signal): a security
     fix often adds the helper that does the work (a ``sanitize`` function, a path normaliser).
+    Statements only put in another order under a title about threads ("race", "lock") are the
+    fix itself: ordering is what a race is about.
     """
     listed = security.list_signal(hunk.new_lines, added)
     title = titles.read_title(context.title, context.branch)
+    if title.concurrency and edits.reordered(added, removed):  # the order is the fix
+        reason = f"statements reordered under a concurrency title ({title.concurrency})"
+        return [*title.fix, Signal(REVIEW, 2.5, reason, added[0].number)]
     if listed is None and not security.acts(added, removed):
         return []
     if not removed and listed is None and not any(s.category in (REVIEW, DEBUGGING) for s in found):

@@ -272,6 +272,14 @@ def _renameable(a: str, b: str) -> bool:
     return bool(IDENTIFIER.match(a) and IDENTIFIER.match(b)) and not {a, b} & KEYWORDS
 
 
+def reordered(added: Lines, removed: Lines) -> bool:
+    """The added lines are the removed ones in another order: the edit only moves statements
+    (``self.close()`` now after ``self._dispatch_error(e)``)."""
+    if not added or len(added) != len(removed):
+        return False
+    return sorted(x.text.strip() for x in added) == sorted(x.text.strip() for x in removed)
+
+
 def edit_signals(added: Lines, removed: Lines) -> list[Signal]:
     """Debugging signals from removed/added line pairs and changed return values."""
     out: list[Signal] = []

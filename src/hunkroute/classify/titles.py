@@ -32,8 +32,12 @@ STRONG = re.compile(
     r"\bleak\w* (of )?(the )?(token|credential|secret|password|key|cookie)s?\b|"
     # a secret kept out of logs or output: "s3: Do not log access keys", "Don't expose the token"
     r"\b(do not|don't|dont|never|stop|avoid|no longer)\s+(\w+\s+)?(log|print|show|display|"
-    r"expos|dump)\w*\s+(\w+\s+){0,3}?((access|secret|api|private) keys?|passwords?|tokens?|"
-    r"secrets?|credentials?)\b|"
+    r"expos|dump)\w*\s+(\w+\s+){0,3}?((access|secret|api|private|session) keys?|passwords?|"
+    r"tokens?|secrets?|credentials?|(private|personal) (info|information|data|details)|"
+    r"e-?mail address(es)?)\b|"
+    # a secret kept in plain text: "password appears in plain text", "plaintext tokens in logs"
+    r"\b(password|secret|credential|token)s? (\w+ ){0,3}?in (plain|clear) ?text\b|"
+    r"\b(plain|clear) ?text (password|secret|credential|token)s?\b|"
     # the names of the CWE Top 25 and the OWASP Top 10, and advisory ids
     r"\b(CWE|PYSEC|OSV|GHSL)-\d|\badvisory\b|\battack(s|ed|er|ers)?\b|\bcrafted\b|"
     r"\buntrusted\b|\barbitrary (code|file|command|path|url|redirect|host)s?\b|"
@@ -51,7 +55,8 @@ STRONG = re.compile(
 )
 # a leak of memory, threads, handles or connections is a resource bug wherever the title names
 # them ("Stop leaking quite so many connections", "Fix leak of temp files"); a leak of data is
-# security work, also beside a resource ("patch exceptions to avoid leaking secrets")
+# security work ("fix email address leak", "Stop leaking the user list"), and still a sign of
+# it beside a resource ("patch exceptions to avoid leaking secrets")
 LEAK = re.compile(r"(?i:\bleak\w*)")
 LEAKED_RESOURCE = re.compile(
     r"(?i:\b(memory|threads?|fds?|files?|handles?|resources?|references?|sockets?|"
@@ -61,6 +66,15 @@ LEAKED_DATA = re.compile(
     r"(?i:\b(secrets?|credentials?|passwords?|passwd|tokens?|keys?|cookies?|headers?|info|"
     r"information|private|sensitive|data|ip|address(es)?|users?|emails?|auth\w*|sessions?|"
     r"referr?er)\b)"
+)
+# a Python exception's name is not a security word: an ``OverflowError`` is a number too big
+# for a float, a ``PermissionError`` a file the process may not open
+EXCEPTION_NAME = re.compile(r"\b[A-Z]\w*(Error|Exception|Warning)s?\b")
+# words of ordering between threads and processes: a title with one of them over an edit that
+# only reorders statements names the fix (releasing the lock after clearing the flag)
+CONCURRENCY = re.compile(
+    r"(?i:\brac(e|es|y)\b|thread[ -]?safe\w*|\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|"
+    r"\batomic\w*|\bconcurren\w*|\bsynchroni[sz]\w*|\bthread(s|ing|ed)?\b)"
 )
 # generic words that name a protection or a flaw: alone they still lean to security work
 PROTECTIVE = (
@@ -108,7 +122,8 @@ class TitleSignals:
     beside it, of a kind of its own for a word that names a protection or a flaw
     (``PROTECTIVE``: "race", "permission", "restrict") and for one that names a feature area
     ("limit", "session", "escape"): the learned weights weigh the two apart. ``strong_word`` is
-    the specific word itself ("" when there is none).
+    the specific word itself ("" when there is none), ``concurrency`` a word of ordering between
+    threads ("race", "lock"; ``CONCURRENCY``).
     """
 
     strong: Signal | None
@@ -116,6 +131,7 @@ class TitleSignals:
     fix: tuple[Signal, ...]
     weak_alone: Signal | None = None
     strong_word: str = ""
+    concurrency: str = ""
 
 
 @lru_cache(maxsize=64)  # one PR's title is read for each of its hunks
@@ -124,11 +140,15 @@ def read_title(title: str, branch: str) -> TitleSignals:
     fix = []  # ``fix_notebook`` names a function, not a fix
     if title and (match := FIX_TITLE.search(title)):
         fix.append(Signal(DEBUGGING, 1.0, f"PR title says fix ({match.group(0)})"))
+    title = EXCEPTION_NAME.sub(" ", title)
     # read before underscores become spaces: ``filter_cookies()`` names a function, not data
-    if LEAKED_RESOURCE.search(title) and not LEAKED_DATA.search(title):
+    resource, data = LEAKED_RESOURCE.search(title), LEAKED_DATA.search(title)
+    if resource and not data:
         title = LEAK.sub("", title)
     title = title.replace("_", " ")  # ``generally_xss_unsafe``, ``csrf_exempt``: words too
     strong = STRONG.search(title) if title else None
+    if strong is None and data and not resource:
+        strong = LEAK.search(title)
     weak = WEAK.search(title) if title and strong is None else None
     alone = WEAK_ALONE.search(title) if weak is not None else None
     if branch and FIX_BRANCH.search(branch):
@@ -140,6 +160,7 @@ def read_title(title: str, branch: str) -> TitleSignals:
         _security(alone, 0.5, "PR title may name security work, alone")
         or _security(weak, 0.25, "PR title names a feature area, alone"),
         strong.group(0).strip() if strong else "",
+        concurrency.group(0) if (concurrency := CONCURRENCY.search(title)) else "",
     )
 
 
