@@ -674,7 +674,7 @@ def test_a_security_title_speaks_for_a_swap_to_a_name_the_code_already_has() -> 
         ["    request.csrf_checked = False"],
     )
     hunk = replace(hunk, context=(Line(38, "def process(self, request, response):"),))
-    plain = classify(hunk, ClassifyContext(title="Mark the right object"))
+    plain = classify(hunk, ClassifyContext(title="Fix the flag on the wrong object"))
     assert plain.category == "debugging"
     result = classify(hunk, ClassifyContext(title="Fix the CSRF cookie not being set"))
     assert result.category == "review"
