@@ -74,7 +74,7 @@ EXCEPTION_NAME = re.compile(r"\b[A-Z]\w*(Error|Exception|Warning)s?\b")
 # only reorders statements names the fix (releasing the lock after clearing the flag)
 CONCURRENCY = re.compile(
     r"(?i:\brac(e|es|y)\b|thread[ -]?safe\w*|\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|"
-    r"\batomic\w*|\bconcurren\w*|\bsynchroni[sz]\w*|\bthread(s|ing|ed)?\b)"
+    r"\bmutex\w*|\batomic\w*|\bconcurren\w*|\bsynchroni[sz]\w*|\bthread(s|ing|ed)?\b)"
 )
 # generic words that name a protection or a flaw: alone they still lean to security work
 PROTECTIVE = (
@@ -83,7 +83,9 @@ PROTECTIVE = (
     r"\bleak\w*|\bexpos(e|es|ed|ing|ure)\b|\bmask\w*|\bpollut\w*|\bisolat\w*|"
     r"\bpermission\w*|\bsecure\b|\bprotect\w*|\babus(e|es|ed|ing)\b|\bACLs?\b|"
     r"\baccess (checks?|rules?|polic(y|ies))\b|\bRBAC\b|\bbleach\b|\bclean (the )?html\b|"
-    r"\bguard\w*|"
+    r"\bguard\w*|\b(do not|don't|dont|never|no longer) allow\w*|"
+    # who may do what: an admin's rights, a tenant's isolation, a policy's rule
+    r"\b(non-)?admin(s|istrators?)?\b|\btenants?\b|\bpolic(y|ies)\b|"
     r"(\b|_)(white|allow|black|block|deny|safe)[ _-]?list\w*"
 )
 # generic words that name a feature area (limits, sessions, TLS, escaping, pickling): the
@@ -95,7 +97,7 @@ AREA = (
     r"\bsecrets?\b|\bsession\b|\bcookies?\b|\borigin\b|\bCORS\b|\blimit\w*|\boverflow\w*|"
     r"\bexception (info|details|text|messages?)\b|\bcredentials?\b|"
     r"\bpasswords?\b|\btokens?\b|\bOTP\b|\b[2M]FA\b|\btwo[ -]factor\b|\bthrottl\w*|"
-    r"\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|"
+    r"\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|\bmutex\w*|\bthread[ -]?local\w*|"
     r"\batomic\w*|\bconcurren\w*|\binfinite loop|\bendless loop|\bhang(s|ing)?\b|"
     r"\bhost ?keys?\b|\bknown[ _]hosts\b|\bSSL\b|\bSNI\b|\bhostname\b|\bprivate keys?\b|"
     r"\b(un)?pickl(?!\w*able\b)\w*|\bunbounded\b|\bredirect\w*|\bentropy\b|"
