@@ -335,7 +335,14 @@ def test_version_tuples_and_release_dates_are_version_bumps(
     assert result.reasons == ("version bump",)
 
 
-@pytest.mark.parametrize("path", ["tests/fixtures/cases.txt", "sonar-project.properties"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "tests/fixtures/cases.txt",
+        "sonar-project.properties",
+        "invites/templates/invites/email/expired.txt",
+    ],
+)
 def test_test_data_and_config_text_files_are_not_documentation(path: str) -> None:
     result = classify(make_hunk(path, 1, ["case: a < b"]), PLAIN)
     assert result.reasons != ("documentation file",)
