@@ -382,6 +382,24 @@ def test_an_assert_in_library_code_alone_is_not_review() -> None:
     assert classify(hunk, ClassifyContext(prescan=found)).category == "debugging"
 
 
+def test_an_empty_default_password_is_no_hard_coded_secret() -> None:
+    """bandit reads ``pwd=""`` as a hard-coded password: it is none at all. The finding stays a
+    hint; a real literal still decides."""
+    hunk = make_hunk(
+        "shop/client.py",
+        40,
+        ['def connect(host, user="", pwd="", program_name=None):'],
+        ['def connect(host, user="", pwd="", program_name=sys.argv[0]):'],
+    )
+    message = "Possible hardcoded password: '' (LOW severity, MEDIUM confidence)"
+    empty = (Finding("shop/client.py", 40, 40, "note", "bandit", "B107", message),)
+    result = classify(hunk, ClassifyContext(prescan=empty))
+    assert result.category != "review"
+    real = message.replace("''", "'hunter2'")
+    literal = (Finding("shop/client.py", 40, 40, "note", "bandit", "B107", real),)
+    assert classify(hunk, ClassifyContext(prescan=literal)).category == "review"
+
+
 def test_a_raise_of_the_same_error_reworded_is_not_new_validation() -> None:
     hunk = make_hunk(
         "app/auth.py",

@@ -55,8 +55,11 @@ ARCHITECTURE = re.compile(
 LOOP = re.compile(r"^(\s*)(for|while)\b")
 DECLARATIONS = re.compile(r"(^|/)setup\.py$|\.(pxd|pyi)$")
 GATE_REVIEW = frozenset({"bandit", "semgrep", "secrets"})
-# findings that are a hint, not risk on their own: an ``assert`` in library code (issue 12)
+# findings that are a hint, not risk on their own: an ``assert`` in library code (issue 12), and
+# an empty string bandit takes for a hard-coded password (``def connect(password="")`` sets none)
 HINTS = frozenset({"B101"})
+PASSWORD_RULES = frozenset({"B105", "B106", "B107"})
+EMPTY_PASSWORD = re.compile(r"""hardcoded password: (''|"")""")
 RUFF_BUGS = re.compile(r"^(F821|F823|F811|F841|E999|B\d+|PLE\d+)$")
 MAX_REASONS = 4
 MAX_WORDS = 3  # title and path words named among a learned pick's reasons
@@ -141,7 +144,9 @@ def _prescan_signals(hunk: Hunk, prescan: tuple[Finding, ...]) -> list[Signal]:
         if f.file != hunk.file or not any(n in added for n in range(f.line, f.end_line + 1)):
             continue
         if f.source in GATE_REVIEW and (not test or f.source == "secrets"):  # worst one first
-            hint = f.rule in HINTS
+            hint = f.rule in HINTS or (
+                f.rule in PASSWORD_RULES and EMPTY_PASSWORD.search(f.message) is not None
+            )
             weight = 1.0 if hint else 3.0 + 0.5 * SEVERITY_RANK[f.severity]
             out.append(Signal(REVIEW, weight, f"{f.source} {f.rule}: {f.message}", f.line, hint))
         elif f.source == "ruff" and RUFF_BUGS.match(f.rule):  # in a test: a mock's signature
