@@ -58,7 +58,6 @@ LAYOUT_ONLY = "layout-only change"
 # the same code laid out otherwise: a gate finding on its lines was there before the change
 SAME_CODE = frozenset({WHITESPACE_ONLY, LAYOUT_ONLY})
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
-TEMPLATE_DIR = re.compile(r"(^|/)templates?/")
 KEYWORDS = frozenset(
     "if elif else for while return and or not is in True False None true false null nil let "
     "const var break continue public private protected static final async await def class "
@@ -151,13 +150,10 @@ def _one_block(hunk: Hunk) -> bool:
 
 def _documentation(path: str, name: str) -> bool:
     """Prose files; a test's data file and an extension-less config (``.gitignore``,
-    ``*.properties``) are "text" to the diff reader, yet they are not documentation, and a
-    ``.txt`` file among templates is a template the application renders (an email body)."""
+    ``*.properties``) are "text" to the diff reader, yet they are not documentation."""
     if not is_documentation(path) or is_test_file(path):
         return False
-    if name.lower().endswith(".txt"):
-        return not TEMPLATE_DIR.search(path)
-    return language_of(path) != "text" or "." not in name
+    return language_of(path) != "text" or name.lower().endswith(".txt") or "." not in name
 
 
 def _normalised(lines: tuple[Line, ...], language: str) -> list[str]:

@@ -72,9 +72,10 @@ LEAKED_DATA = re.compile(
 EXCEPTION_NAME = re.compile(r"\b[A-Z]\w*(Error|Exception|Warning)s?\b")
 # words of ordering between threads and processes: a title with one of them over an edit that
 # only reorders statements names the fix (releasing the lock after clearing the flag)
+THREADS = r"\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|\bmutex\w*|\batomic\w*|\bconcurren\w*"
 CONCURRENCY = re.compile(
-    r"(?i:\brac(e|es|y)\b|thread[ -]?safe\w*|\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|"
-    r"\bmutex\w*|\batomic\w*|\bconcurren\w*|\bsynchroni[sz]\w*|\bthread(s|ing|ed)?\b)"
+    f"(?i:\\brac(e|es|y)\\b|thread[ -]?safe\\w*|{THREADS}|\\bsynchroni[sz]\\w*|"
+    r"\bthread(s|ing|ed)?\b)"
 )
 # generic words that name a protection or a flaw: alone they still lean to security work
 PROTECTIVE = (
@@ -97,8 +98,8 @@ AREA = (
     r"\bsecrets?\b|\bsession\b|\bcookies?\b|\borigin\b|\bCORS\b|\blimit\w*|\boverflow\w*|"
     r"\bexception (info|details|text|messages?)\b|\bcredentials?\b|"
     r"\bpasswords?\b|\btokens?\b|\bOTP\b|\b[2M]FA\b|\btwo[ -]factor\b|\bthrottl\w*|"
-    r"\bdeadlock\w*|\block(s|ing|ed)?\b(?![ -]?file)|\bmutex\w*|\bthread[ -]?local\w*|"
-    r"\batomic\w*|\bconcurren\w*|\binfinite loop|\bendless loop|\bhang(s|ing)?\b|"
+    f"{THREADS}|"
+    r"\bthread[ -]?local\w*|\binfinite loop|\bendless loop|\bhang(s|ing)?\b|"
     r"\bhost ?keys?\b|\bknown[ _]hosts\b|\bSSL\b|\bSNI\b|\bhostname\b|\bprivate keys?\b|"
     r"\b(un)?pickl(?!\w*able\b)\w*|\bunbounded\b|\bredirect\w*|\bentropy\b|"
     r"\brecursion (depth|limit)|\bdeeply nested\b|\bnesting (depth|limit)"

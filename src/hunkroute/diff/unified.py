@@ -44,6 +44,8 @@ SPECIAL_NAMES = {"Dockerfile": "dockerfile", "Makefile": "make", "CHANGELOG": "m
 DEPENDENCY_FILE = re.compile(
     r"(^|/)((requirements|constraints)[^/]*\.txt|requirements/[^/]+\.txt|[^/]+\.in)$"
 )
+# a ``.txt`` file among templates is a template the application renders (an email body)
+TEXT_TEMPLATE = re.compile(r"(^|/)templates?/.*\.(?i:txt)$")
 REPO_CONFIG_NAMES = frozenset(
     {".gitignore", ".dockerignore", ".gitattributes", ".editorconfig", "MANIFEST.in"}
 )
@@ -319,7 +321,8 @@ def is_dependency_file(path: str) -> bool:
 @lru_cache(maxsize=4096)
 def is_documentation(path: str) -> bool:
     """Docs and prose files: their hunks are never worth a model. A file's name alone does not
-    make it prose: ``NEWS``, ``HISTORY.rst`` and ``LICENSE`` are, ``history.py`` is code."""
-    if is_repo_config(path) or is_dependency_file(path):
+    make it prose: ``NEWS``, ``HISTORY.rst`` and ``LICENSE`` are, ``history.py`` is code,
+    and a ``.txt`` file under ``templates/`` is a template."""
+    if is_repo_config(path) or is_dependency_file(path) or TEXT_TEMPLATE.search(path):
         return False
     return language_of(path) in ("markdown", "rst", "text")
