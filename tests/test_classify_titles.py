@@ -234,3 +234,9 @@ def test_statements_reordered_under_another_title_are_not_a_concurrency_fix() ->
     hunk = make_hunk("transport/session.py", 350, *REORDERED)
     result = classify(hunk, ClassifyContext(title="Close the session after reporting"))
     assert not any("reordered" in r for r in result.reasons)
+
+
+def test_an_advisory_merge_counts_among_several_commit_subjects() -> None:
+    """A run without ``--title`` reads a file's commit subjects, one per line."""
+    assert read_title("tidy the join\nMerge commit from fork", "").strong is not None
+    assert read_title("tidy the join; Merge commit from fork", "").strong is None

@@ -1,5 +1,6 @@
-"""The run reads a Python file's lines by its real syntax: the new version for added lines,
-the old one (given back by the diff) for removed lines, so a docstring edit is docs (issue 12)."""
+"""What a run reads beside the diff (issue 12): a Python file's lines by its real syntax (the new
+version for added lines, the old one given back by the diff for removed lines, so a docstring edit
+is docs), and a git change's commit subjects as each file's title."""
 
 from __future__ import annotations
 
@@ -30,3 +31,32 @@ def test_docstring_edits_and_deletions_are_skipped_by_the_old_versions_syntax(
     docs = ("skip", ["docstring or comment-only change"])
     assert [(h["category"], h["reasons"]) for h in hunks][:2] == [docs, docs]
     assert hunks[2]["category"] != "skip"  # the header name in code changed
+
+
+def _classified(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    result = run_main(["run", "--offline", "--format", "json", "--fail-on", "never", *argv], capsys)
+    assert result.code == 0, result.err
+    return {h["file"]: h["category"] for h in json.loads(result.out)["hunks"]}
+
+
+def test_a_git_run_without_a_title_reads_each_files_commit_subjects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 12: a local run names no PR title, but its commits have one each."""
+    repo = GitRepo(tmp_path / "repo")
+    body = (
+        "def pick(items, wanted):\n    for item in items:\n        if item.name == {}:\n"
+        "            return item\n    return None\n"
+    )
+    repo.write("store/lookup.py", body.format("wanted"))
+    repo.write("store/report.py", body.format("wanted"))
+    base = repo.commit("base")
+    repo.write("store/lookup.py", body.format("wanted.strip()"))
+    repo.commit("Fix the access control bypass in lookups")
+    repo.write("store/report.py", body.format("wanted.strip()"))
+    repo.commit("Fix report lookups")
+    monkeypatch.chdir(repo.root)
+    said = _classified(["--base", base], capsys)
+    assert said == {"store/lookup.py": "review", "store/report.py": "debugging"}
+    untitled = _classified(["--base", base, "--title", ""], capsys)
+    assert untitled["store/lookup.py"] != "review"  # "" is no title: the subjects stay unread

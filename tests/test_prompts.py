@@ -65,3 +65,9 @@ def test_feedback_reaches_the_prompt_redacted() -> None:
     hunk = make_hunk("a.py", 1, ["x = 1"])
     prompt = build([hunk], CATEGORIES[REVIEW], "", {}, feedback='token = "f8a9d7c6b5e4a3f2"')
     assert "previous answer was rejected" in prompt.user and "f8a9d7c6b5e4a3f2" not in prompt.user
+
+
+def test_a_title_of_several_commit_subjects_is_one_line_of_them_all() -> None:
+    hunk = make_hunk("a.py", 1, ["x = 1"])
+    prompt = build([hunk], CATEGORIES[REVIEW], "Limit the upload size\nAdd uploads", {})
+    assert "PR title (data): Limit the upload size; Add uploads\n" in prompt.user

@@ -118,8 +118,7 @@ def test_git_objects_missing_file(repo: GitRepo) -> None:
 def test_default_includes_untracked_files_without_touching_the_index(
     tmp_path: Path, repo: GitRepo
 ) -> None:
-    repo.bare_remote(tmp_path / "remote.git")
-    repo.git("branch", "-q", "--set-upstream-to=origin/main")
+    repo.tracking(tmp_path / "remote.git")
     repo.write(".gitignore", "ignored.py\n")
     repo.write("new_module.py", "def f():\n    return 1\n")
     repo.write("ignored.py", "secret = 1\n")
@@ -138,8 +137,7 @@ def test_an_edit_in_the_same_second_as_the_index_is_seen(tmp_path: Path, repo: G
     past = path.stat().st_mtime_ns - 100 * 10**9
     os.utime(path, ns=(past, past))
     repo.commit("racy")
-    repo.bare_remote(tmp_path / "remote.git")
-    repo.git("branch", "-q", "--set-upstream-to=origin/main")
+    repo.tracking(tmp_path / "remote.git")
     path.write_text("x = 2\n")  # same size, and the mtime git recorded
     os.utime(path, ns=(past, past))
     os.utime(repo.root / ".git" / "index", ns=(past, past))  # written in that second: racy
@@ -185,3 +183,57 @@ def test_every_git_source_reads_the_base_versions_too(repo: GitRepo) -> None:
     assert staged.base is not None and staged.base.read("base.py") == b"x = 3\n"
     (repo.root / "c.diff").write_bytes(staged.data)
     assert load(DiffSource("file", path="c.diff"), repo.root).base is None  # no git: added only
+
+
+def test_a_range_says_which_commit_subjects_changed_each_file(repo: GitRepo) -> None:
+    """Issue 12: without ``--title`` a file's own commits are its title, newest first."""
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("upload.py", "ROOT = '/srv'\n")
+    repo.write("docs/usage.md", "Upload files.\n")
+    repo.commit("Add uploads")
+    repo.write("upload.py", "ROOT = '/srv/files'\n")
+    repo.commit("Fix path traversal in uploads")
+    loaded = load(DiffSource("range", base="main", head="feature"), repo.root)
+    assert loaded.commits.subjects == ("Fix path traversal in uploads", "Add uploads")
+    assert loaded.commits.title("upload.py") == "Fix path traversal in uploads\nAdd uploads"
+    assert loaded.commits.title("docs/usage.md") == "Add uploads"
+    assert loaded.commits.title("base.py") == ""  # no commit of the range changed it
+    assert loaded.branch == "feature"
+
+
+def test_a_merge_speaks_for_the_files_it_brought_in(repo: GitRepo) -> None:
+    """GitHub merges an advisory's private fork as "Merge commit from fork"."""
+    start = repo.git("rev-parse", "HEAD").strip()
+    repo.git("checkout", "-q", "-b", "fork")
+    repo.write("safe.py", "def join(a, b):\n    return a + b\n")
+    repo.commit("tidy the join")
+    repo.git("checkout", "-q", "main")
+    repo.write("other.py", "y = 1\n")
+    repo.commit("unrelated work")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge commit from fork", "fork")
+    loaded = load(DiffSource("range", base=start), repo.root)
+    assert loaded.commits.title("safe.py") == "Merge commit from fork\ntidy the join"
+    assert loaded.commits.title("other.py") == "unrelated work"
+
+
+def test_only_the_newest_subjects_of_a_file_are_its_title(repo: GitRepo) -> None:
+    start = repo.git("rev-parse", "HEAD").strip()
+    for n in range(7):
+        repo.write("base.py", f"x = {n + 2}\n")
+        repo.commit(f"step {n}")
+    loaded = load(DiffSource("range", base=start, head="HEAD~0"), repo.root)
+    assert loaded.commits.title("base.py").splitlines() == [f"step {n}" for n in (6, 5, 4, 3, 2)]
+    assert loaded.branch == ""  # HEAD~0 names a commit, not a branch
+
+
+def test_the_work_tree_against_upstream_reads_the_unpushed_commits(
+    tmp_path: Path, repo: GitRepo
+) -> None:
+    repo.tracking(tmp_path / "remote.git")
+    repo.write("session.py", "TTL = 60\n")
+    repo.commit("Expire sessions after a minute")
+    repo.write("base.py", "x = 2\n")  # uncommitted: no commit speaks for it
+    loaded = load(DiffSource("upstream"), repo.root)
+    assert loaded.commits.subjects == ("Expire sessions after a minute",)
+    assert loaded.commits.title("base.py") == ""
+    assert (loaded.branch, load(DiffSource("staged"), repo.root).commits.subjects) == ("main", ())

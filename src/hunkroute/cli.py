@@ -46,7 +46,11 @@ def _add_input_flags(parser: argparse.ArgumentParser) -> None:
         "--staged", action="store_true", help="the staged change (git diff --cached)"
     )
     parser.add_argument("--budget", type=float, metavar="USD", help="hard budget for this run")
-    parser.add_argument("--title", default="", help="the PR title: a classification signal")
+    parser.add_argument(
+        "--title",
+        help="the PR title: a classification signal (default: the subjects of the commits that "
+        "changed each file, for a git change)",
+    )
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE, not stdout")
 
 
@@ -114,7 +118,7 @@ def parse_args(argv: Sequence[str]) -> CliOptions:
         format=getattr(ns, "format", "text"),
         output=getattr(ns, "output", None),
         fail_on=getattr(ns, "fail_on", None),
-        title=getattr(ns, "title", ""),
+        title=getattr(ns, "title", None),
         force=getattr(ns, "force", False),
         verbosity=ns.verbose - ns.quiet,
         hooks=getattr(ns, "hooks", False),

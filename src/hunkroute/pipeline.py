@@ -53,8 +53,10 @@ if TYPE_CHECKING:  # execute brings httpx and the providers: imported only when 
 class RunOptions:
     """What the user asked for, beyond the config."""
 
-    title: str = ""
-    branch: str = ""
+    # None: each file's title is what the commits that changed it say (a git change's subjects,
+    # ``Commits.title``); "" is no title at all
+    title: str | None = None
+    branch: str = ""  # "": the branch the git change names, if any
     offline: bool = False
     interactive: bool = False
     # The pull/merge request in CI (owner/name or project path, number or iid, head commit):
@@ -93,7 +95,7 @@ def prepare(
     ``learned`` quality where a pair has it)."""
     changes = diff.parse(diff.decode(loaded.data), config.files, loaded.origin)
     gated = _gate(changes, loaded, config, tools or ToolRunner(env), for_plan_only)
-    items = tuple(_items(changes, config, options, gated.findings, loaded.snapshot))
+    items = tuple(_items(changes, config, options, gated.findings, loaded))
     planned, callable_, notes = _providers(config, options, env, for_plan_only)
     budget = usd_to_nano(config.budget_usd) if budget_nano is None else budget_nano
     fast = options.interactive and config.precommit.prefer_low_latency
@@ -171,11 +173,11 @@ def _items(
     config: Config,
     options: RunOptions,
     prescan: tuple[Finding, ...],
-    snapshot: Snapshot,
+    loaded: LoadedDiff,
 ) -> list[PlanItem]:
     base = classify.ClassifyContext(
-        title=options.title,
-        branch=options.branch,
+        title=options.title or "",
+        branch=options.branch or loaded.branch,
         rules=config.classify_rules,
         risk={name: c.risk for name, c in config.categories.items()},
         categories=frozenset(config.categories),
@@ -186,7 +188,9 @@ def _items(
     items: list[PlanItem] = []
     for file in changes.files:
         found = by_file.get(file.path, [])
-        source, old_code = _source_facts(file, snapshot)
+        source, old_code = _source_facts(file, loaded.snapshot)
+        if options.title is None:
+            base = replace(base, title=loaded.commits.title(file.path))
         for hunk in file.hunks:
             if file.skip_reason is not None:
                 reason = file.skip_reason
@@ -349,7 +353,7 @@ def _model_stage(
         keys={p.name: env.get(p.api_key_env) if p.api_key_env else None
               for p in prepared.providers},
         files={path: _read_text(loaded, path) for path in sorted(files)},
-        title=options.title,
+        title=loaded.commits.title() if options.title is None else options.title,
         deadline_s=config.precommit.deadline_s if options.interactive else None,
     )  # fmt: skip
     gates, shared = judge or prepared.judge, books.shared

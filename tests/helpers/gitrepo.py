@@ -45,6 +45,12 @@ class GitRepo:
         self.git("push", "-q", name, "main")
         return path
 
+    def tracking(self, path: Path) -> Path:
+        """``bare_remote`` at ``path`` as ``origin``, with ``main`` tracking ``origin/main``."""
+        self.bare_remote(path)
+        self.git("branch", "-q", "--set-upstream-to=origin/main")
+        return path
+
 
 def scratch_repo(root: Path) -> GitRepo:
     """A repository with one committed Python file (``app.py``) on ``main``."""

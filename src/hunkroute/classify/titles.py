@@ -51,7 +51,8 @@ STRONG = re.compile(
     r"\b(validat\w*|check\w*|restrict\w*|safe)\W+(\w+\W+){0,3}?redirect\w*|"
     # the same words in Chinese: security, vulnerability, injection, privilege escalation
     r"安全|漏洞|注入|越权)|"
-    r"^Merge (pull request|commit) from (GHSA-|fork\b)|^SEC:"
+    # a title may be several commit subjects, one per line (``diff.source.Commits``)
+    r"(?m:^Merge (pull request|commit) from (GHSA-|fork\b)|^SEC:)"
 )
 # a leak of memory, threads, handles or connections is a resource bug wherever the title names
 # them ("Stop leaking quite so many connections", "Fix leak of temp files"); a leak of data is

@@ -34,7 +34,7 @@ class CliOptions:
     format: str = "text"
     output: str | None = None
     fail_on: FailOn | None = None
-    title: str = ""
+    title: str | None = None  # None: what the commits say (``pipeline.RunOptions``)
     force: bool = False
     verbosity: int = 0
     hooks: bool = False

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -50,6 +50,31 @@ class LoadedDiff:
     snapshot: Snapshot
     base: Snapshot | None = None
     gate_configs: Snapshot | None = None  # where the gates' configs are read; CI: the PR's base
+    commits: Commits = field(default_factory=lambda: Commits())
+    branch: str = ""  # the branch checked out (or named as the head), for a git change
+
+
+SUBJECTS_PER_TITLE = 5  # a long range's older subjects are other changes' titles
+COMMITS_READ = 200  # a history new to the remote can be long; only its newest commits speak
+
+
+@dataclass(frozen=True, slots=True)
+class Commits:
+    """What the commits of a git range say of themselves: the title a developer gave each change.
+
+    ``subjects`` are the range's commit subjects, newest first; ``by_path`` holds, for each path,
+    the subjects of the commits that changed it. A merge counts with the files it brought in
+    (GitHub merges an advisory's fix as "Merge commit from fork"), so a run without ``--title``
+    reads each file's own change, not the words of every commit of the range.
+    """
+
+    subjects: tuple[str, ...] = ()
+    by_path: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def title(self, path: str | None = None) -> str:
+        """The newest subjects of the commits that changed ``path`` (of the range: no path)."""
+        picked = self.subjects if path is None else self.by_path.get(path, ())
+        return "\n".join(picked[:SUBJECTS_PER_TITLE])
 
 
 class Snapshot(Protocol):
@@ -144,7 +169,8 @@ def load(source: DiffSource, cwd: Path) -> LoadedDiff:
     if source.kind == "staged":
         data = _git(root, [*GIT_DIFF_FLAGS, "--cached"]).stdout
         origin = "staged changes (git diff --cached)"
-        return LoadedDiff(data, origin, GitObjects(root, ""), GitObjects(root, "HEAD"))
+        old = GitObjects(root, "HEAD")
+        return LoadedDiff(data, origin, GitObjects(root, ""), old, branch=branch_of(root, "HEAD"))
     if source.kind == "range":
         return _range(root, source.base, source.head or "HEAD")
     return _against_upstream(root)
@@ -171,11 +197,15 @@ def _range(root: Path, base: str | None, head: str) -> LoadedDiff:
     if base is None:
         empty_tree = _git(root, ["hash-object", "-t", "tree", "--stdin"], stdin=b"").stdout
         data = _git(root, [*GIT_DIFF_FLAGS, empty_tree.decode().strip(), head]).stdout
-        return LoadedDiff(data, f"{head} (new history: every file)", GitObjects(root, head))
+        origin = f"{head} (new history: every file)"
+        commits, branch = read_commits(root, head), branch_of(root, head)
+        return LoadedDiff(data, origin, GitObjects(root, head), commits=commits, branch=branch)
     data = _git(root, [*GIT_DIFF_FLAGS, f"{base}...{head}"]).stdout
     merge_base = _git(root, ["merge-base", base, head], check=False).stdout.decode().strip()
     old = GitObjects(root, merge_base) if merge_base else None
-    return LoadedDiff(data, f"{base}...{head}", GitObjects(root, head), old)
+    commits, branch = read_commits(root, f"{base}..{head}"), branch_of(root, head)
+    new = GitObjects(root, head)
+    return LoadedDiff(data, f"{base}...{head}", new, old, commits=commits, branch=branch)
 
 
 def resolve(root: Path, rev: str) -> str:
@@ -216,7 +246,35 @@ def _against_upstream(root: Path) -> LoadedDiff:
         f"working tree (uncommitted and untracked changes included) against {upstream} "
         f"(merge-base {base[:12]})"
     )
-    return LoadedDiff(data, origin, WorkTree(root), GitObjects(root, base))
+    commits, branch = read_commits(root, f"{base}..HEAD"), branch_of(root, "HEAD")
+    old = GitObjects(root, base)
+    return LoadedDiff(data, origin, WorkTree(root), old, commits=commits, branch=branch)
+
+
+def read_commits(root: Path, revisions: str) -> Commits:
+    """The subjects of the commits ``git log revisions`` lists, and the paths each changed."""
+    fields = ["--format=%x01%s", "-z", "--name-only", "--diff-merges=first-parent"]
+    result = _git(root, ["log", f"--max-count={COMMITS_READ}", *fields, revisions], check=False)
+    subjects: list[str] = []
+    by_path: dict[str, list[str]] = {}
+    for record in result.stdout.decode("utf-8", "replace").split("\x01")[1:]:
+        subject, _, names = record.partition("\0")
+        subjects.append(subject)
+        for name in names.removeprefix("\n").split("\0"):
+            if name and subject not in by_path.setdefault(name, []):
+                by_path[name].append(subject)
+    return Commits(tuple(subjects), {name: tuple(said) for name, said in by_path.items()})
+
+
+def branch_of(root: Path, rev: str) -> str:
+    """The branch ``rev`` names (``HEAD``: the one checked out), or "" for a commit or tag."""
+    result = _git(root, ["rev-parse", "--symbolic-full-name", rev], check=False)
+    name = result.stdout.decode("utf-8", "replace").strip()
+    for prefix in ("refs/heads/", "refs/remotes/"):
+        if name.startswith(prefix):
+            name = name.removeprefix(prefix)
+            return name.partition("/")[2] if prefix == "refs/remotes/" else name
+    return ""
 
 
 @contextmanager

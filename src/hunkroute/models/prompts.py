@@ -69,7 +69,8 @@ def build(
     feedback: str = "",
 ) -> Prompt:
     """The prompt for a batch of hunks of one file; ``files`` maps paths to new contents."""
-    parts = [f"PR title (data): {_one_line(redact_text(title).lines[0]) if title else '(none)'}"]
+    said = _one_line("; ".join(redact_text(title).lines)) if title else "(none)"
+    parts = [f"PR title (data): {said}"]
     redacted: set[str] = set()
     for hunk in hunks:
         block, changed = hunk_block(hunk, files.get(hunk.file), category.context_lines)
