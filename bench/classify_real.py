@@ -172,10 +172,11 @@ def hunkroute_env() -> dict[str, str]:
     return env
 
 
-def run_hunkroute(root: Path, diff: str, title: str) -> dict[str, object]:
+def run_hunkroute(root: Path, diff: str, title: str, description: str) -> dict[str, object]:
     (root / ".bench.diff").write_text(diff, encoding="utf-8", errors="surrogateescape")
     cmd = [sys.executable, "-m", "hunkroute", "run", "--offline", "--diff", ".bench.diff"]
     cmd += ["--title", title, "--format", "json", "--fail-on", "never"]
+    cmd += ["--description", description] if description else []
     done = subprocess.run(cmd, cwd=root, env=hunkroute_env(), capture_output=True, check=False)
     if done.returncode != 0:
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
@@ -184,14 +185,17 @@ def run_hunkroute(root: Path, diff: str, title: str) -> dict[str, object]:
     return report
 
 
-def classify_group(mirror: Path, entries: Sequence[Entry]) -> list[Result]:
-    """Classify the entries of one commit in one run (hunks come back in diff order)."""
+def classify_group(mirror: Path, entries: Sequence[Entry], described: bool) -> list[Result]:
+    """Classify the entries of one commit in one run (hunks come back in diff order);
+    ``described``: with the commit message's body as the PR description, as a git run reads it."""
     ordered = sorted(entries, key=lambda e: (e.path, e.hunk))
     try:
         with tempfile.TemporaryDirectory(prefix="hunkroute-real-") as tmp:
             root = Path(tmp)
             materialise(root, mirror, ordered[0].commit, sorted({e.path for e in ordered}))
-            report = run_hunkroute(root, diff_text(mirror, ordered), ordered[0].title)
+            body = git(mirror, "log", "-1", "--format=%b", ordered[0].commit) if described else b""
+            text = diff_text(mirror, ordered)
+            report = run_hunkroute(root, text, ordered[0].title, body.decode("utf-8", "replace"))
     except (RuntimeError, subprocess.CalledProcessError, ValueError) as exc:
         return [Result(e, "error", (str(exc),)) for e in ordered]
     hunks = report.get("hunks")
@@ -212,14 +216,18 @@ def groups(entries: Sequence[Entry], per_hunk: bool) -> list[list[Entry]]:
 
 
 def classify_all(
-    entries: Sequence[Entry], mirrors: dict[str, Path], workers: int, per_hunk: bool
+    entries: Sequence[Entry],
+    mirrors: dict[str, Path],
+    workers: int,
+    per_hunk: bool,
+    described: bool = False,
 ) -> list[Result]:
     missing = sorted({e.repo for e in entries} - set(mirrors))
     if missing:
         raise SystemExit(f"no mirror for: {', '.join(missing)} (fetch them, or pass --mirror)")
     jobs = groups(entries, per_hunk)
     with ThreadPoolExecutor(max_workers=workers) as pool:  # the work is in the subprocesses
-        done = pool.map(lambda g: classify_group(mirrors[g[0].repo], g), jobs)
+        done = pool.map(lambda g: classify_group(mirrors[g[0].repo], g, described), jobs)
         return [result for batch in done for result in batch]
 
 
@@ -310,6 +318,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--per-hunk", action="store_true", help="one run per hunk (no batching)")
     parser.add_argument(
+        "--descriptions",
+        action="store_true",
+        help="pass each commit message's body as --description (what a git run reads)",
+    )
+    parser.add_argument(
         "--check-only",
         action="store_true",
         help="rebuild the hunks and report unresolved references; do not run hunkroute",
@@ -346,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"- {problem}")
         return 1 if problems else 0
     start = time.monotonic()
-    results = classify_all(entries, mirrors, max(1, args.workers), args.per_hunk)
+    results = classify_all(entries, mirrors, max(1, args.workers), args.per_hunk, args.descriptions)
     print(f"split: {args.split}, hunks: {len(results)}, repos: {len({e.repo for e in entries})}")
     print_metrics(confusion(results))
     print_misses(results)

@@ -240,3 +240,15 @@ def test_an_advisory_merge_counts_among_several_commit_subjects() -> None:
     """A run without ``--title`` reads a file's commit subjects, one per line."""
     assert read_title("tidy the join\nMerge commit from fork", "").strong is not None
     assert read_title("tidy the join; Merge commit from fork", "").strong is None
+
+
+def test_a_description_counts_only_by_an_advisorys_id() -> None:
+    """A PR description's "security" is as often a template's heading as a fix."""
+    named = read_title("Tidy lookups", "", "Reported privately.\nFixes GHSA-4xq2-9vmc-7p3r.")
+    assert named.strong is not None and named.strong.weight == 3.5
+    assert named.strong.reason == "PR description names an advisory (GHSA-4xq2-9vmc-7p3r)"
+    template = "## Security\n- [ ] I considered the security impact\nSee CVE-XXXX-YYYY."
+    plain = read_title("Tidy lookups", "", template)
+    assert plain.strong is None and plain.weak is None
+    titled = read_title("Fix XSS in previews", "", "Fixes CVE-2031-0042")
+    assert titled.strong is not None and titled.strong.reason.startswith("PR title names")

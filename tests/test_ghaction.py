@@ -179,8 +179,10 @@ def test_event_payloads_say_fork_or_not(tmp_path: Path, monkeypatch: pytest.Monk
     actions_env(monkeypatch, tmp_path, "http://x")
     same = read_event(dict(os.environ))
     assert (same.number, same.fork, same.head_ref) == (7, False, "fix-rounding")
+    assert same.description == "Totals were a cent off.\r\n\r\nCloses #41."
     actions_env(monkeypatch, tmp_path, "http://x", "pull_request_fork.json")
-    assert read_event(dict(os.environ)).fork is True
+    fork = read_event(dict(os.environ))
+    assert (fork.fork, fork.description) == (True, "")  # a PR without a body has "body": null
     broken = tmp_path / "runner" / "event.json"
     broken.write_text('{"pull_request": {"number": 7}}')
     with pytest.raises(InputError, match="event payload has no pull_request.base.sha"):

@@ -211,7 +211,7 @@ def test_the_example_job_has_what_the_command_needs() -> None:
     assert "GIT_DEPTH" in job["variables"] and job["script"] == ["python -m hunkroute gitlab"]
 
 
-def test_the_pipeline_gets_the_title_and_the_mr_budget_key(
+def test_the_pipeline_gets_the_title_the_description_and_the_mr_budget_key(
     fake: FakeGitLab, pr: PullRequestRepo, config: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[pipeline.RunOptions] = []
@@ -229,3 +229,4 @@ def test_the_pipeline_gets_the_title_and_the_mr_budget_key(
     (options,) = seen
     assert (options.repo, options.pr) == ("group/shop", 7)
     assert (options.title, options.branch) == ("Fix rounding of totals", "fix-rounding")
+    assert options.description == "Totals were a cent off (GHSA-xxxx in the next release)."

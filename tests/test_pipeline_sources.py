@@ -60,3 +60,23 @@ def test_a_git_run_without_a_title_reads_each_files_commit_subjects(
     assert said == {"store/lookup.py": "review", "store/report.py": "debugging"}
     untitled = _classified(["--base", base, "--title", ""], capsys)
     assert untitled["store/lookup.py"] != "review"  # "" is no title: the subjects stay unread
+
+
+def test_an_advisory_named_in_a_commit_message_body_is_security_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("store/lookup.py", "def pick(items, wanted):\n    return items.get(wanted)\n")
+    base = repo.commit("base")
+    repo.write(
+        "store/lookup.py", "def pick(items, wanted):\n    return items.get(wanted.strip())\n"
+    )
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Tidy lookups", "-m", "This fixes CVE-2031-0042.")
+    monkeypatch.chdir(repo.root)
+    assert _classified(["--base", base], capsys) == {"store/lookup.py": "review"}
+    untold = _classified(["--base", base, "--description", ""], capsys)
+    assert untold == {"store/lookup.py": "debugging"}
+    (repo.root / "change.diff").write_bytes(repo.git_bytes("diff", base, "HEAD"))
+    told = _classified(["--diff", "change.diff", "--description", "Fixes CVE-2031-0042"], capsys)
+    assert told == {"store/lookup.py": "review"}  # a diff file has no commits: the flag says it

@@ -192,12 +192,15 @@ def test_a_range_says_which_commit_subjects_changed_each_file(repo: GitRepo) -> 
     repo.write("docs/usage.md", "Upload files.\n")
     repo.commit("Add uploads")
     repo.write("upload.py", "ROOT = '/srv/files'\n")
-    repo.commit("Fix path traversal in uploads")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Fix path traversal in uploads", "-m", "Fixes CVE-2031-0001.")
     loaded = load(DiffSource("range", base="main", head="feature"), repo.root)
     assert loaded.commits.subjects == ("Fix path traversal in uploads", "Add uploads")
     assert loaded.commits.title("upload.py") == "Fix path traversal in uploads\nAdd uploads"
     assert loaded.commits.title("docs/usage.md") == "Add uploads"
     assert loaded.commits.title("base.py") == ""  # no commit of the range changed it
+    assert loaded.commits.description("upload.py") == "Fixes CVE-2031-0001."
+    assert loaded.commits.description("docs/usage.md") == ""
     assert loaded.branch == "feature"
 
 

@@ -51,6 +51,11 @@ def _add_input_flags(parser: argparse.ArgumentParser) -> None:
         help="the PR title: a classification signal (default: the subjects of the commits that "
         "changed each file, for a git change)",
     )
+    parser.add_argument(
+        "--description",
+        help="the PR description: an advisory id in it (CVE-…, GHSA-…) marks a security fix "
+        "(default: the bodies of the commits that changed each file, for a git change)",
+    )
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE, not stdout")
 
 
@@ -119,6 +124,7 @@ def parse_args(argv: Sequence[str]) -> CliOptions:
         output=getattr(ns, "output", None),
         fail_on=getattr(ns, "fail_on", None),
         title=getattr(ns, "title", None),
+        description=getattr(ns, "description", None),
         force=getattr(ns, "force", False),
         verbosity=ns.verbose - ns.quiet,
         hooks=getattr(ns, "hooks", False),

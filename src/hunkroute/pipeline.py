@@ -56,6 +56,7 @@ class RunOptions:
     # None: each file's title is what the commits that changed it say (a git change's subjects,
     # ``Commits.title``); "" is no title at all
     title: str | None = None
+    description: str | None = None  # the PR description; None: the commits' bodies, as for title
     branch: str = ""  # "": the branch the git change names, if any
     offline: bool = False
     interactive: bool = False
@@ -178,6 +179,7 @@ def _items(
     base = classify.ClassifyContext(
         title=options.title or "",
         branch=options.branch or loaded.branch,
+        description=options.description or "",
         rules=config.classify_rules,
         risk={name: c.risk for name, c in config.categories.items()},
         categories=frozenset(config.categories),
@@ -191,6 +193,8 @@ def _items(
         source, old_code = _source_facts(file, loaded.snapshot)
         if options.title is None:
             base = replace(base, title=loaded.commits.title(file.path))
+        if options.description is None:
+            base = replace(base, description=loaded.commits.description(file.path))
         for hunk in file.hunks:
             if file.skip_reason is not None:
                 reason = file.skip_reason

@@ -29,6 +29,7 @@ def gitlab_env(
         "CI_MERGE_REQUEST_PROJECT_ID": "42",
         "CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "42",
         "CI_MERGE_REQUEST_TITLE": "Fix rounding of totals",
+        "CI_MERGE_REQUEST_DESCRIPTION": "Totals were a cent off (GHSA-xxxx in the next release).",
         "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "fix-rounding",
         "CI_MERGE_REQUEST_DIFF_BASE_SHA": shas[0],
         "CI_COMMIT_SHA": shas[1],

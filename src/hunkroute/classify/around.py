@@ -18,11 +18,15 @@ Lines = tuple[Line, ...]
 
 @dataclass(frozen=True, slots=True)
 class Around:
-    """The PR title and branch, and the facts of the hunk's file (when readable)."""
+    """The PR title, branch and description, and the facts of the hunk's file (when readable)."""
 
     title: str = ""
     branch: str = ""
     source: SourceFacts | None = None
+    description: str = ""
+
+    def said(self) -> titles.TitleSignals:
+        return titles.read_title(self.title, self.branch, self.description)
 
 
 def signals(
@@ -42,7 +46,7 @@ def signals(
     fix itself: ordering is what a race is about.
     """
     listed = security.list_signal(hunk.new_lines, added)
-    title = titles.read_title(context.title, context.branch)
+    title = context.said()
     if title.concurrency and edits.reordered(added, removed):  # the order is the fix
         reason = f"statements reordered under a concurrency title ({title.concurrency})"
         return [*title.fix, Signal(REVIEW, 2.5, reason, added[0].number)]
@@ -67,7 +71,7 @@ def fix_signals(context: Around, renamed: Signal) -> list[Signal]:
     that is often the fix (the wrong variable, a misspelt keyword). A title that names
     security work speaks too when the new name is one the code already has (``renamed`` is
     then a debugging signal): that swap is the fix, where a plain rename is plumbing."""
-    title = titles.read_title(context.title, context.branch)
+    title = context.said()
     strong = [title.strong] if title.strong is not None and renamed.category == DEBUGGING else []
     return [*title.fix, *strong]
 
@@ -109,7 +113,7 @@ def removed_check(hunk: Hunk, removed: Lines, context: Around) -> list[Signal]:
     found = None if where is None else security.removed_check_signal(where, (), hunk.removed)
     if found is not None:
         return [found]
-    word = titles.read_title(context.title, context.branch).strong_word
+    word = context.said().strong_word
     if not word or all(security.plumbing(x.text) for x in removed):
         return []
     return [Signal(REVIEW, 2.0, f"code taken out under a security title ({word})")]

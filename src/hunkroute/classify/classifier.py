@@ -81,6 +81,7 @@ class ClassifyContext:
 
     title: str = ""
     branch: str = ""
+    description: str = ""
     prescan: tuple[Finding, ...] = ()
     rules: tuple[ClassifyRule, ...] = ()
     risk: Mapping[str, int] | None = None
@@ -204,7 +205,7 @@ def _comment_signals(hunk: Hunk) -> list[Signal]:
 
 
 def _around(context: ClassifyContext) -> around.Around:
-    return around.Around(context.title, context.branch, context.source)
+    return around.Around(context.title, context.branch, context.source, context.description)
 
 
 def _review_signals(hunk: Hunk, added: Lines, text: str) -> list[Signal]:

@@ -54,6 +54,11 @@ STRONG = re.compile(
     # a title may be several commit subjects, one per line (``diff.source.Commits``)
     r"(?m:^Merge (pull request|commit) from (GHSA-|fork\b)|^SEC:)"
 )
+# an advisory's own id: in a PR description or a commit message's body the one sure sign of a
+# security fix (a description's "security" is as often a template's checklist heading)
+ADVISORY_ID = re.compile(
+    r"(?i:\b(CVE-\d{4}-\d{4,}|GHSA(-[0-9a-z]{4}){3}|(PYSEC|GHSL|OSV)-\d{4}-\d+)\b)"
+)
 # a leak of memory, threads, handles or connections is a resource bug wherever the title names
 # them ("Stop leaking quite so many connections", "Fix leak of temp files"); a leak of data is
 # security work ("fix email address leak", "Stop leaking the user list"), and still a sign of
@@ -139,8 +144,9 @@ class TitleSignals:
 
 
 @lru_cache(maxsize=64)  # one PR's title is read for each of its hunks
-def read_title(title: str, branch: str) -> TitleSignals:
-    """What the PR title and branch say: security work (strong or weak) and fixes."""
+def read_title(title: str, branch: str, description: str = "") -> TitleSignals:
+    """What the PR title and branch say: security work (strong or weak) and fixes; and the PR
+    description (or the commit messages' bodies), when it names an advisory by its id."""
     fix = []  # ``fix_notebook`` names a function, not a fix
     if title and (match := FIX_TITLE.search(title)):
         fix.append(Signal(DEBUGGING, 1.0, f"PR title says fix ({match.group(0)})"))
@@ -157,8 +163,11 @@ def read_title(title: str, branch: str) -> TitleSignals:
     alone = WEAK_ALONE.search(title) if weak is not None else None
     if branch and FIX_BRANCH.search(branch):
         fix.append(Signal(DEBUGGING, 1.0, f"branch {PurePosixPath(branch).as_posix()} says fix"))
+    described = ADVISORY_ID.search(description) if strong is None and description else None
+    if described is not None:
+        strong, weak = described, None
     return TitleSignals(
-        _security(strong, 3.5, "PR title names security work"),
+        _security(strong, 3.5, DESCRIBED if described else "PR title names security work"),
         _security(weak, 2.0, "PR title may name security work"),
         tuple(fix),
         _security(alone, 0.5, "PR title may name security work, alone")
@@ -166,6 +175,9 @@ def read_title(title: str, branch: str) -> TitleSignals:
         strong.group(0).strip() if strong else "",
         concurrency.group(0) if (concurrency := CONCURRENCY.search(title)) else "",
     )
+
+
+DESCRIBED = "PR description names an advisory"
 
 
 def _security(match: re.Match[str] | None, weight: float, what: str) -> Signal | None:

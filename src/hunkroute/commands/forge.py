@@ -42,9 +42,11 @@ class ForgeJob:
 
 
 def run_options(request: ChangeRequest, offline: bool = False) -> pipeline.RunOptions:
-    """The title is a classification signal; (repository, number) keys the PR's budget."""
+    """The title and the description are classification signals; (repository, number) keys
+    the PR's budget."""
     return pipeline.RunOptions(
         title=request.title,
+        description=request.description,
         branch=request.head_ref,
         offline=offline,
         repo=request.repository,

@@ -35,6 +35,7 @@ class CliOptions:
     output: str | None = None
     fail_on: FailOn | None = None
     title: str | None = None  # None: what the commits say (``pipeline.RunOptions``)
+    description: str | None = None
     force: bool = False
     verbosity: int = 0
     hooks: bool = False

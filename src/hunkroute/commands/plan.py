@@ -20,7 +20,7 @@ def command(options: CliOptions) -> int:
     cwd = Path.cwd()
     config = options_config(options, cwd)
     loaded = source.load(diff_source(options), cwd)
-    run_options = pipeline.RunOptions(title=options.title)
+    run_options = pipeline.RunOptions(title=options.title, description=options.description)
     with ledger_access(config, os.environ, offline=False) as ledger:
         lessons = lessons_from(ledger, config)
     learned = lessons.learned if lessons else None

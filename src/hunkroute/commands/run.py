@@ -30,7 +30,9 @@ def command(options: CliOptions) -> int:
     loaded = source.load(wanted, cwd)
     if wanted.kind == "upstream":  # the user named no range: say which one was chosen
         print(f"hunkroute: checking {loaded.origin}", file=sys.stderr)
-    run_options = pipeline.RunOptions(title=options.title, offline=options.offline)
+    run_options = pipeline.RunOptions(
+        title=options.title, description=options.description, offline=options.offline
+    )
     progress = progress_line if sys.stderr.isatty() else None
     with ledger_access(config, os.environ, options.offline) as ledger:
         report = pipeline.run(loaded, config, run_options, os.environ, progress=progress,

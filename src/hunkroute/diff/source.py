@@ -60,21 +60,30 @@ COMMITS_READ = 200  # a history new to the remote can be long; only its newest c
 
 @dataclass(frozen=True, slots=True)
 class Commits:
-    """What the commits of a git range say of themselves: the title a developer gave each change.
+    """What the commits of a git range say of themselves: the title and description a developer
+    gave each change.
 
-    ``subjects`` are the range's commit subjects, newest first; ``by_path`` holds, for each path,
-    the subjects of the commits that changed it. A merge counts with the files it brought in
-    (GitHub merges an advisory's fix as "Merge commit from fork"), so a run without ``--title``
-    reads each file's own change, not the words of every commit of the range.
+    ``subjects`` and ``bodies`` are the range's commit messages, newest first; ``by_path`` holds,
+    for each path, the indexes of the commits that changed it. A merge counts with the files it
+    brought in (GitHub merges an advisory's fix as "Merge commit from fork"), so a run without
+    ``--title`` reads each file's own change, not the words of every commit of the range.
     """
 
     subjects: tuple[str, ...] = ()
-    by_path: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    bodies: tuple[str, ...] = ()
+    by_path: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     def title(self, path: str | None = None) -> str:
         """The newest subjects of the commits that changed ``path`` (of the range: no path)."""
-        picked = self.subjects if path is None else self.by_path.get(path, ())
-        return "\n".join(picked[:SUBJECTS_PER_TITLE])
+        return "\n".join(dict.fromkeys(self.subjects[i] for i in self._newest(path)))
+
+    def description(self, path: str | None = None) -> str:
+        """The bodies of the same commits as ``title``'s."""
+        return "\n".join(b for b in (self.bodies[i] for i in self._newest(path)) if b)
+
+    def _newest(self, path: str | None) -> tuple[int, ...]:
+        picked = range(len(self.subjects)) if path is None else self.by_path.get(path, ())
+        return tuple(picked[:SUBJECTS_PER_TITLE])
 
 
 class Snapshot(Protocol):
@@ -252,18 +261,22 @@ def _against_upstream(root: Path) -> LoadedDiff:
 
 
 def read_commits(root: Path, revisions: str) -> Commits:
-    """The subjects of the commits ``git log revisions`` lists, and the paths each changed."""
-    fields = ["--format=%x01%s", "-z", "--name-only", "--diff-merges=first-parent"]
+    """The messages of the commits ``git log revisions`` lists, and the paths each changed."""
+    fields = ["--format=%x01%s%x02%b", "-z", "--name-only", "--diff-merges=first-parent"]
     result = _git(root, ["log", f"--max-count={COMMITS_READ}", *fields, revisions], check=False)
     subjects: list[str] = []
-    by_path: dict[str, list[str]] = {}
+    bodies: list[str] = []
+    by_path: dict[str, list[int]] = {}
     for record in result.stdout.decode("utf-8", "replace").split("\x01")[1:]:
-        subject, _, names = record.partition("\0")
-        subjects.append(subject)
+        message, _, names = record.partition("\0")
+        subject, _, body = message.partition("\x02")
         for name in names.removeprefix("\n").split("\0"):
-            if name and subject not in by_path.setdefault(name, []):
-                by_path[name].append(subject)
-    return Commits(tuple(subjects), {name: tuple(said) for name, said in by_path.items()})
+            if name:
+                by_path.setdefault(name, []).append(len(subjects))
+        subjects.append(subject)
+        bodies.append(body.strip())
+    paths = {name: tuple(indexes) for name, indexes in by_path.items()}
+    return Commits(tuple(subjects), tuple(bodies), paths)
 
 
 def branch_of(root: Path, rev: str) -> str:

@@ -35,6 +35,9 @@ class ChangeRequest(Protocol):
     def title(self) -> str: ...
 
     @property
+    def description(self) -> str: ...
+
+    @property
     def base_sha(self) -> str: ...
 
     @property

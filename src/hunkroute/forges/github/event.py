@@ -29,6 +29,7 @@ class PullRequestEvent:
     repository: str
     number: int
     title: str
+    description: str  # the PR body ("" when it has none)
     base_sha: str
     head_sha: str
     head_ref: str
@@ -71,6 +72,7 @@ def read_event(env: Mapping[str, str]) -> PullRequestEvent:
         repository=repository,
         number=_integer(_field(payload, path, "pull_request.number"), path),
         title=str(_field(payload, path, "pull_request.title", "")),
+        description=str(_field(payload, path, "pull_request.body", "")),
         base_sha=str(_field(payload, path, "pull_request.base.sha")),
         head_sha=str(_field(payload, path, "pull_request.head.sha")),
         head_ref=str(_field(payload, path, "pull_request.head.ref", "")),

@@ -31,6 +31,7 @@ class MergeRequestEvent:
     repository: str  # the project's path (group/name); with ``number`` the MR's budget key
     number: int  # the MR iid
     title: str
+    description: str  # CI_MERGE_REQUEST_DESCRIPTION: GitLab keeps its first 2,700 characters
     base_sha: str  # the merge base (CI_MERGE_REQUEST_DIFF_BASE_SHA)
     head_sha: str
     head_ref: str
@@ -63,6 +64,7 @@ def read_event(env: Mapping[str, str], cwd: Path) -> MergeRequestEvent:
         repository=env.get("CI_PROJECT_PATH") or project,
         number=_iid(iid),
         title=env.get("CI_MERGE_REQUEST_TITLE", ""),
+        description=env.get("CI_MERGE_REQUEST_DESCRIPTION", ""),
         base_sha=env["CI_MERGE_REQUEST_DIFF_BASE_SHA"],
         head_sha=env["CI_COMMIT_SHA"],
         head_ref=env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", ""),
