@@ -114,6 +114,8 @@ def test_the_new_file_names_the_enclosing_function() -> None:
          "explicit permissions"),
         (["    with self._lock:", "        self.pending.append(job)"],
          ["    self.pending.append(job)"], "lock taken"),
+        (["    @lockutils.synchronized('connect_volume', external=True)"], [], "lock taken"),
+        (["@oslo_db_api.retry_on_deadlock"], [], "lock taken"),
         (["    body = html.escape(message)"], ["    body = message"], "escaping"),
         (["        self.check_xsrf_cookie()"], [], "guard call added"),
         (["    verify_signature(payload, key)"], [], "guard call added"),
@@ -894,6 +896,12 @@ def test_a_call_given_a_new_literal_argument_acts(
         (["        check_str='rule:admin and project_id:%(target.order.project_id)s',"],
          ["        check_str='rule:admin or rule:creator',"], "access rule changed"),
         (['_READER = "role:reader"'], [], "access rule changed"),
+        (["        check_str=base.RULE_ADMIN_API,"], ["        check_str=base.RULE_ANY,"],
+         "access rule changed"),
+        (["    policy.DocumentedRuleDefault(", "        name=WEBHOOK % 'trigger',"], [],
+         "access rule changed"),
+        (["    cfg.StrOpt('api_key', secret=True,"], ["    cfg.StrOpt('api_key',"],
+         "secret masked in output"),
     ],
 )  # fmt: skip
 def test_security_headers_hashing_costs_masked_secrets_and_access_rules_are_review(
@@ -910,11 +918,19 @@ def test_security_headers_hashing_costs_masked_secrets_and_access_rules_are_revi
         "    image = apply_mask(pixels)",
         "    project_id: str = ''",
         '    data = {"project_id": project_id}',
+        "    secret = True",
+        "    client.check_stray(files)",
     ],
 )
 def test_a_umask_an_image_mask_or_a_project_field_is_no_security_shape(line: str) -> None:
     reasons = " ".join(classify(make_hunk("svc/tools.py", 30, [line], []), PLAIN).reasons)
     assert "secret masked" not in reasons and "access rule" not in reasons
+
+
+@pytest.mark.parametrize("line", ["@blocking_call", "@unlocked_view", "@clock.tick"])
+def test_a_decorator_that_only_sounds_like_a_lock_takes_none(line: str) -> None:
+    result = classify(make_hunk("svc/tools.py", 30, [line], []), PLAIN)
+    assert "lock taken" not in " ".join(result.reasons)
 
 
 def test_a_plain_counter_named_rounds_is_no_hashing_cost() -> None:

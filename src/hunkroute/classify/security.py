@@ -169,16 +169,18 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"cross-origin-(opener|embedder|resource)-policy)[\"']|"
          r"[\"'][^\"'\n]*\b(default-src|frame-ancestors)\b)"),
         # a secret taken out of what is logged or raised (``mask_password(cmd)``,
-        # ``redact(headers)``); ``umask`` is a permission, not a mask
-        (2.5, "secret masked in output", "redact scrub mask",
+        # ``redact(headers)``; an option declared with ``secret=True``, which oslo.config masks when
+        # it logs the configuration); ``umask`` is a permission, not a mask
+        (2.5, "secret masked in output", "redact scrub mask secret",
          r"(?i:(?<![a-z])(redact|scrub)\w*\(|(?<![a-z])mask\w*(password|passwd|secret|token|"
-         r"credential|sensitive|auth|key)\w*\()"),
+         r"credential|sensitive|auth|key)\w*\()|\bsecret=True\b"),
         # an access rule's check string, as oslo.policy writes them (``"role:admin and
-        # project_id:%(target.project_id)s"``): a changed one changes who may call
+        # project_id:%(target.project_id)s"``), or a rule declared with one by name
+        # (``check_str=base.ADMIN``, ``policy.DocumentedRuleDefault(``): it says who may call
         (2.5, "access rule changed", "rule: role: system_scope: project_id: user_id: is_admin: "
-         "domain_id:",
+         "domain_id: check_str ruledefault(",
          r"[\"'][^\"'\n]*(?<![\w.])(rule|role|system_scope|project_id|user_id|is_admin|domain_id)"
-         r":[%\w(][^\"'\n]*[\"']?"),
+         r":[%\w(][^\"'\n]*[\"']?|\bcheck_str\s*=\s*(?![\"'])[^,)\s]+|RuleDefault\("),
         (2.0, "key size set", "key_size bits key_length",
          r"\b\w*(key_size|key_bits|key_length|bits)\s*(:\s*\w+\s*)?[=:]\s*\d{3,}\b"),
         # a template's escaping filter: ``{{ value | e }}``, ``{{ data|escapejs }}``
@@ -188,8 +190,11 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"\bstartswith\(\s*[\"'](/|\\\\|\.\.)|\bisabs\("),
         (2.0, "trust setting", "trust",
          r"^\s*(self\.)?_?\w*(trusted|untrusted|trust)\w*\s*(:[^=\n]+)?=[^=]"),
-        (2.5, "lock taken", "lock mutex acquire(",
-         r"\bwith\s+[\w.]*(lock|Lock|mutex)\w*\s*:|\.acquire\("),
+        # a lock held around a block or a whole call (``@lockutils.synchronized("vol")``), or a
+        # transaction retried when the database broke a deadlock (``@retry_on_deadlock``)
+        (2.5, "lock taken", "lock mutex acquire( synchroni",
+         r"\bwith\s+[\w.]*(lock|Lock|mutex)\w*\s*:|\.acquire\(|"
+         r"^\s*@(\w*[._])*?(synchroni[sz]ed|locks?|locked|lockutils|\w*deadlock\w*)\b"),
         (2.5, "guard call added", "check verify validat authori authenti sanitiz escape assert_",
          r"^\s*(await\s+)?([\w.]+\.)?_?(check|verify|validate|authori[sz]e|authenticate|"
          r"sanitize|escape|assert_(?=\w))_?\w*\(.*\)\s*$"),
