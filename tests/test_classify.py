@@ -45,11 +45,18 @@ REVIEW_CASES = [
     ("a.py", ["ctx = make_context(strict=cfg.strict)", "ctx.verify_mode = ssl.CERT_NONE"], "TLS"),
     ("a.py", ["data = yaml.load(", "    fh,", ")"], "deserializ"),
     ("a.js", ["el.innerHTML = `<b>${name}</b>`;"], "HTML"),
+    ("form.pt", ['<p tal:content="structure view/description">…</p>'], "HTML built from data"),
+    ("page.pt", ["<div>${structure: context/text}</div>"], "HTML built from data"),
     ("a.go", ['cmd := exec.Command("sh", "-c", "tar xf "+name)'], "sh -c"),
     ("A.java", ['rs = st.executeQuery("SELECT * FROM u WHERE n = \'" + n + "\'");'], "SQL"),
     ("a.sh", ['curl -fsSL "$URL" | sudo bash'], "shell"),
     (".github/workflows/x.yml", ["on: pull_request_target"], "untrusted"),
 ]
+
+
+def test_a_viewlet_manager_rendered_as_structure_is_the_sites_own_markup() -> None:
+    manager = ['<div tal:replace="structure provider:plone.abovecontenttitle" />']
+    assert "HTML built from data" not in reasons(make_hunk("main.pt", 10, manager))
 
 
 @pytest.mark.parametrize(("file", "added", "reason"), REVIEW_CASES)

@@ -151,10 +151,14 @@ REVIEW_PATTERNS = (
        "verify insecure insecureskipverify rejectunauthorized unauthorized cert hostname curl",
        r"verify\s*=\s*False|InsecureSkipVerify:\s*true|rejectUnauthorized:\s*false|CERT_NONE|"
        r"check_hostname\s*=\s*False|curl\s+-\w*k|--insecure|NODE_TLS_REJECT_UNAUTHORIZED"),
+    # Zope page templates write ``structure`` for what ``|safe`` is to Jinja; a viewlet
+    # manager (``structure provider:plone.htmlhead``) renders the site's own markup
     _p(None, REVIEW, 3.0, "HTML built from data",
-       "html innerhtml outerhtml dangerouslysetinnerhtml document markup safe autoescape",
+       "html innerhtml outerhtml dangerouslysetinnerhtml document markup safe autoescape structure",
        r"\.(inner|outer)HTML\s*=|dangerouslySetInnerHTML|document\.write\(|\bMarkup\(|mark_safe\(|"
-       r"\|\s*safe\b|autoescape\s*=?\s*(False|false|off)|v-html|template\.HTML\("),
+       r"\|\s*safe\b|autoescape\s*=?\s*(False|false|off)|v-html|template\.HTML\(|"
+       r"tal:(content|replace)\s*=\s*[\"']\s*structure\s+(?!provider:)|"
+       r"\$\{\s*structure:\s*(?!provider:)"),
     _p(None, REVIEW, 2.0, "concurrency",
        "thread threading lock rlock semaphore asyncio multiprocessing go sync synchronized "
        "threadpoolexecutor executorservice promise",
