@@ -240,3 +240,7 @@ def test_the_work_tree_against_upstream_reads_the_unpushed_commits(
     assert loaded.commits.subjects == ("Expire sessions after a minute",)
     assert loaded.commits.title("base.py") == ""
     assert (loaded.branch, load(DiffSource("staged"), repo.root).commits.subjects) == ("main", ())
+    repo.git("push", "-q", "origin", "main:fix/login")
+    repo.git("fetch", "-q", "origin")
+    remote_head = load(DiffSource("range", base="main~1", head="origin/fix/login"), repo.root)
+    assert remote_head.branch == "fix/login"  # the remote's name is not the branch's

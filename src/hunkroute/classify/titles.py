@@ -59,6 +59,7 @@ STRONG = re.compile(
 ADVISORY_ID = re.compile(
     r"(?i:\b(CVE-\d{4}-\d{4,}|GHSA(-[0-9a-z]{4}){3}|(PYSEC|GHSL|OSV)-\d{4}-\d+)\b)"
 )
+DESCRIBED = "PR description names an advisory"
 # a leak of memory, threads, handles or connections is a resource bug wherever the title names
 # them ("Stop leaking quite so many connections", "Fix leak of temp files"); a leak of data is
 # security work ("fix email address leak", "Stop leaking the user list"), and still a sign of
@@ -175,9 +176,6 @@ def read_title(title: str, branch: str, description: str = "") -> TitleSignals:
         strong.group(0).strip() if strong else "",
         concurrency.group(0) if (concurrency := CONCURRENCY.search(title)) else "",
     )
-
-
-DESCRIBED = "PR description names an advisory"
 
 
 def _security(match: re.Match[str] | None, weight: float, what: str) -> Signal | None:

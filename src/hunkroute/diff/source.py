@@ -37,23 +37,6 @@ class DiffSource:
     head: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedDiff:
-    """The raw diff bytes, a description of the range, and how to read file contents.
-
-    ``snapshot`` reads the new versions; ``base`` the old ones, when known (a diff file read
-    without git has none): the gates compare the two to tell new findings from legacy ones.
-    """
-
-    data: bytes
-    origin: str
-    snapshot: Snapshot
-    base: Snapshot | None = None
-    gate_configs: Snapshot | None = None  # where the gates' configs are read; CI: the PR's base
-    commits: Commits = field(default_factory=lambda: Commits())
-    branch: str = ""  # the branch checked out (or named as the head), for a git change
-
-
 SUBJECTS_PER_TITLE = 5  # a long range's older subjects are other changes' titles
 COMMITS_READ = 200  # a history new to the remote can be long; only its newest commits speak
 
@@ -84,6 +67,24 @@ class Commits:
     def _newest(self, path: str | None) -> tuple[int, ...]:
         picked = range(len(self.subjects)) if path is None else self.by_path.get(path, ())
         return tuple(picked[:SUBJECTS_PER_TITLE])
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDiff:
+    """The raw diff bytes, a description of the range, and how to read file contents.
+
+    ``snapshot`` reads the new versions; ``base`` the old ones, when known (a diff file read
+    without git has none): the gates compare the two to tell new findings from legacy ones.
+    ``commits`` and ``branch`` are what a git change says of itself (none for a diff file).
+    """
+
+    data: bytes
+    origin: str
+    snapshot: Snapshot
+    base: Snapshot | None = None
+    gate_configs: Snapshot | None = None  # where the gates' configs are read; CI: the PR's base
+    commits: Commits = field(default_factory=Commits)
+    branch: str = ""  # the branch checked out (or named as the head), for a git change
 
 
 class Snapshot(Protocol):
@@ -283,10 +284,10 @@ def branch_of(root: Path, rev: str) -> str:
     """The branch ``rev`` names (``HEAD``: the one checked out), or "" for a commit or tag."""
     result = _git(root, ["rev-parse", "--symbolic-full-name", rev], check=False)
     name = result.stdout.decode("utf-8", "replace").strip()
-    for prefix in ("refs/heads/", "refs/remotes/"):
-        if name.startswith(prefix):
-            name = name.removeprefix(prefix)
-            return name.partition("/")[2] if prefix == "refs/remotes/" else name
+    if name.startswith("refs/heads/"):
+        return name.removeprefix("refs/heads/")
+    if name.startswith("refs/remotes/"):  # origin/fix/login → fix/login
+        return name.removeprefix("refs/remotes/").partition("/")[2]
     return ""
 
 
