@@ -47,11 +47,29 @@ REVIEW_CASES = [
     ("a.js", ["el.innerHTML = `<b>${name}</b>`;"], "HTML"),
     ("form.pt", ['<p tal:content="structure view/description">…</p>'], "HTML built from data"),
     ("page.pt", ["<div>${structure: context/text}</div>"], "HTML built from data"),
+    ("tree.js", ["    $('#size').html(sizeText);"], "HTML built from data"),
     ("a.go", ['cmd := exec.Command("sh", "-c", "tar xf "+name)'], "sh -c"),
     ("A.java", ['rs = st.executeQuery("SELECT * FROM u WHERE n = \'" + n + "\'");'], "SQL"),
     ("a.sh", ['curl -fsSL "$URL" | sudo bash'], "shell"),
     (".github/workflows/x.yml", ["on: pull_request_target"], "untrusted"),
 ]
+
+
+def test_jquery_text_in_place_of_html_takes_out_html_built_from_data() -> None:
+    hunk = make_hunk("static/list.js", 10, ["    link.text(name);"], ["    link.html(name);"])
+    assert classify(hunk, PLAIN).category == "review"
+    assert "takes out HTML built from data" in reasons(hunk)
+
+
+@pytest.mark.parametrize(
+    ("file", "line"),
+    [
+        ("static/list.js", "    var markup = el.html();"),
+        ("app/views.py", "return response.html(body)"),
+    ],
+)
+def test_a_jquery_getter_or_a_python_html_response_builds_no_html(file: str, line: str) -> None:
+    assert "HTML built from data" not in reasons(make_hunk(file, 10, [line]))
 
 
 def test_a_viewlet_manager_rendered_as_structure_is_the_sites_own_markup() -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from hunkroute.classify.classifier import ClassifyContext, classify
 from hunkroute.classify.hardening import module_word
 from hunkroute.model import Classification, Line
@@ -106,3 +108,32 @@ def test_a_module_named_like_a_changelog_is_code() -> None:
     hunk = make_hunk("app/history.py", 10, ["        self.db.close()"], ["        pass"])
     assert classify(hunk, PLAIN).category != "skip"
     assert classify(make_hunk("HISTORY.rst", 1, ["* fixed a crash"]), PLAIN).category == "skip"
+
+
+@pytest.mark.parametrize(
+    ("added", "removed"),
+    [
+        (
+            ['        return {"error": "internal error"}, 500'],
+            ['        return {"error": str(e)}, 500'],
+        ),
+        (
+            ["        raise HTTPError(500)"],
+            ["        raise HTTPError(500, traceback.format_exc())"],
+        ),
+        ([], ['        log.error("lookup failed", exc_info=True)']),
+    ],
+)
+def test_an_exceptions_text_kept_out_of_output_is_review(
+    added: list[str], removed: list[str]
+) -> None:
+    result = classify(make_hunk("app/api.py", 40, added, removed), PLAIN)
+    assert result.category == "review"
+    assert "exception details kept out of output" in " ".join(result.reasons)
+
+
+def test_an_exceptions_text_still_shown_is_no_leak_fixed() -> None:
+    hunk = make_hunk(
+        "app/api.py", 40, ["    raise Failed(str(e)) from e"], ["    raise Failed(str(e))"]
+    )
+    assert "exception details kept out" not in " ".join(classify(hunk, PLAIN).reasons)

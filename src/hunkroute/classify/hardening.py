@@ -161,8 +161,9 @@ def _joined(lines: Lines) -> str:
 
 def removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
     """A safety check present in the removed lines and gone from the added ones, a setting that
-    switched a protection off taken out (``csrf_exempt``), or request data no longer handed to
-    a log record (an information-leak fix is often a deletion)."""
+    switched a protection off taken out (``csrf_exempt``), request data no longer handed to a
+    log record, or an exception's text no longer shown (an information-leak fix is often a
+    deletion)."""
     out = []
     for line in hunk.removed:
         for match in SAFETY.finditer(line.text):
@@ -179,6 +180,10 @@ def removed_safety(hunk: Hunk, added_text: str) -> list[Signal]:
     for line in _logged(hunk):
         if (data := SENSITIVE.search(line.text)) and data.group(0) not in added_text:
             out.append(Signal(REVIEW, 2.5, f"stops logging {data.group(0)}", hunk.new_start))
+    shown = (m.group(0) for x in hunk.removed if "exc" in x.text or "(e" in x.text
+             for m in EXCEPTION_DETAIL.finditer(x.text))  # fmt: skip
+    if any(detail not in added_text for detail in shown):
+        out.append(Signal(REVIEW, 2.5, "exception details kept out of output", hunk.new_start))
     return out
 
 
@@ -200,6 +205,11 @@ def _logged(hunk: Hunk) -> Iterator[Line]:
         depth = max(depth, 0) + text.count("(") - text.count(")")
 
 
+# an exception's text or traceback, which tells a caller about the server's insides: taken out
+# of a response or a message (``str(e)``, ``traceback.format_exc()``), it is a disclosure fixed
+EXCEPTION_DETAIL = re.compile(
+    r"\b(str|repr)\((e|exc|err|error|ex|exception)\)|\bformat_exc(eption)?\(|\bexc_info\s*=\s*True"
+)
 # a debug mode switched on (tracebacks, an interactive debugger): taking it out is a fix
 DEBUG_ON = re.compile(r"(?i:\bdebug\s*=\s*True\b)")
 # a log call or a log record's ``extra=``; what a request carries that must not reach a log

@@ -159,6 +159,8 @@ REVIEW_PATTERNS = (
        r"\|\s*safe\b|autoescape\s*=?\s*(False|false|off)|v-html|template\.HTML\(|"
        r"tal:(content|replace)\s*=\s*[\"']\s*structure\s+(?!provider:)|"
        r"\$\{\s*structure:\s*(?!provider:)"),
+    # jQuery's ``.html(value)`` is ``innerHTML = value`` (``.text(value)`` is the escaped one)
+    _p(JS | {"html"}, REVIEW, 3.0, "HTML built from data", "html(", r"\.html\(\s*[^)\s]"),
     _p(None, REVIEW, 2.0, "concurrency",
        "thread threading lock rlock semaphore asyncio multiprocessing go sync synchronized "
        "threadpoolexecutor executorservice promise",
