@@ -149,8 +149,10 @@ SHAPES: tuple[tuple[float, str, frozenset[str], re.Pattern[str]], ...] = tuple(
          r"\.startswith\(\s*[rbuRBU]?[\"'](https?:)?//[^\"'\n]*[\"']"),
         (2.5, "HTML sanitizer applied", "bleach nh3 clean_html sanitize_html",
          r"\b(bleach|nh3)\.(clean|linkify)\(|\b(clean|sanitize)_html\("),
-        (2.0, "output escaping added", "escape quote(",
-         r"\b(html\.)?\w*escape\w*\(|\bquote(_plus)?\("),
+        # DTML quotes by a var tag's attribute or DocumentTemplate's helpers:
+        # ``<dtml-var title html_quote>``, ``sql_quote(value)``
+        (2.0, "output escaping added", "escape quote( html_quote sql_quote url_quote",
+         r"\b(html\.)?\w*escape\w*\(|\bquote(_plus)?\(|\b(html|sql|url)_quote\b"),
         (2.5, "cryptographically secure randomness", "secrets. urandom systemrandom",
          r"\bsecrets\.\w+\(|\burandom\(|\bSystemRandom\("),
         (2.0, "path reduced to its last part", "basename( secure_filename(",
