@@ -17,7 +17,7 @@ from hunkroute.classify import classifier as classify
 from hunkroute.classify.syntax import SourceFacts, read_facts, removed_code
 from hunkroute.config import Config, ProviderConfig
 from hunkroute.diff import unified as diff
-from hunkroute.diff.source import LoadedDiff, Snapshot
+from hunkroute.diff.source import Commits, LoadedDiff, Snapshot
 from hunkroute.gates import merge, policy, validate
 from hunkroute.gates.prescan import Baseline, prescan
 from hunkroute.gates.runner import ToolRunner
@@ -65,6 +65,14 @@ class RunOptions:
     repo: str = ""
     pr: int | None = None
     head_sha: str = ""
+
+    def title_for(self, commits: Commits, path: str | None = None) -> str:
+        """The title given, else what the commits that changed ``path`` say."""
+        return commits.title(path) if self.title is None else self.title
+
+    def description_for(self, commits: Commits, path: str | None = None) -> str:
+        """The description given, else the bodies of the commits that changed ``path``."""
+        return commits.description(path) if self.description is None else self.description
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +185,7 @@ def _items(
     loaded: LoadedDiff,
 ) -> list[PlanItem]:
     base = classify.ClassifyContext(
-        title=options.title or "",
         branch=options.branch or loaded.branch,
-        description=options.description or "",
         rules=config.classify_rules,
         risk={name: c.risk for name, c in config.categories.items()},
         categories=frozenset(config.categories),
@@ -191,10 +197,11 @@ def _items(
     for file in changes.files:
         found = by_file.get(file.path, [])
         source, old_code = _source_facts(file, loaded.snapshot)
-        if options.title is None:
-            base = replace(base, title=loaded.commits.title(file.path))
-        if options.description is None:
-            base = replace(base, description=loaded.commits.description(file.path))
+        said = replace(
+            base,
+            title=options.title_for(loaded.commits, file.path),
+            description=options.description_for(loaded.commits, file.path),
+        )
         for hunk in file.hunks:
             if file.skip_reason is not None:
                 reason = file.skip_reason
@@ -203,7 +210,7 @@ def _items(
                 continue
             touching = tuple(f for f in found if _touches(f, hunk))
             context = replace(
-                base, prescan=touching, source=source, removed_code=old_code.get(hunk.id)
+                said, prescan=touching, source=source, removed_code=old_code.get(hunk.id)
             )
             escalation = _escalation(touching, config)
             items.append(PlanItem(hunk, classify.classify(hunk, context), escalation=escalation))
@@ -357,7 +364,7 @@ def _model_stage(
         keys={p.name: env.get(p.api_key_env) if p.api_key_env else None
               for p in prepared.providers},
         files={path: _read_text(loaded, path) for path in sorted(files)},
-        title=loaded.commits.title() if options.title is None else options.title,
+        title=options.title_for(loaded.commits),
         deadline_s=config.precommit.deadline_s if options.interactive else None,
     )  # fmt: skip
     gates, shared = judge or prepared.judge, books.shared
